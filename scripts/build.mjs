@@ -1,0 +1,28 @@
+// Bundles the action and the CLI into dist/ (committed). ESM, no runtime
+// dependencies left outside the bundle, runnable by Node 20 and Node 24.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+await build({
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  // The `node` condition makes `yaml` resolve to its Node build, not the browser one.
+  conditions: ['node'],
+  mainFields: ['module', 'main'],
+  define: { __ZEROPS_ROLLOUT_VERSION__: JSON.stringify(pkg.version) },
+  legalComments: 'linked',
+  minifySyntax: true,
+  // Bundled CommonJS dependencies call require() for Node built-ins.
+  banner: { js: "import { createRequire as __zrRequire } from 'node:module'; const require = __zrRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

@@ -1,0 +1,61 @@
+// What the gates need from a forge, the same for GitHub and Gitea.
+
+export type ForgeKind = 'github' | 'gitea';
+
+/** Normalised state of one check run or commit status. */
+export type CheckState = 'success' | 'pending' | 'failure' | 'neutral' | 'skipped';
+
+export interface CheckRow {
+  name: string;
+  kind: 'check-run' | 'status';
+  state: CheckState;
+  /** The forge's own words, e.g. `completed/timed_out`, `error`, `warning`. */
+  raw: string;
+  url: string | null;
+  id: number;
+  /** When it started/updated; breaks ties between rows with the same name. */
+  at: string;
+  /** Reported by this very workflow run (never waited on). */
+  ownRun: boolean;
+}
+
+export type VariableRead =
+  | { kind: 'value'; value: string }
+  | { kind: 'unset' }
+  | { kind: 'forbidden'; detail: string }
+  | { kind: 'unreadable'; detail: string };
+
+export interface NamedRef {
+  name: string;
+  sha: string;
+}
+
+export interface DeploymentRecorder {
+  create(input: { sha: string; environment: string; description: string }): Promise<number>;
+  status(id: number, input: { state: 'in_progress' | 'success' | 'failure' | 'inactive'; logUrl?: string; description: string }): Promise<void>;
+}
+
+export interface Forge {
+  readonly kind: ForgeKind;
+  /** owner/name */
+  readonly repo: string;
+  readonly serverUrl: string;
+  defaultBranch(): Promise<string>;
+  /** Full SHA of a SHA, short SHA, tag or branch; null when the forge knows no such ref. */
+  resolveRef(ref: string): Promise<string | null>;
+  branchTip(branch: string): Promise<string | null>;
+  /** Branches or tags with their commit, at most `limit`. */
+  listRefs(kind: 'branch' | 'tag', limit: number): Promise<NamedRef[]>;
+  /** Whether `ancestor` is `descendant` or reachable from it; null when the forge cannot tell. */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean | null>;
+  /** Every check run and status on the commit (newest row per name decided by the caller). */
+  readChecks(sha: string): Promise<CheckRow[]>;
+  /** Contexts a branch ruleset requires (GitHub); [] when none or unreadable. */
+  requiredByRules(branch: string): Promise<string[]>;
+  /** Live read of a repository Actions variable with the control token. */
+  readVariable(name: string): Promise<VariableRead>;
+  /** GitHub Deployments; null on Gitea. */
+  readonly deployments: DeploymentRecorder | null;
+  commitUrl(sha: string): string;
+  runUrl(): string | null;
+}

@@ -1,0 +1,153 @@
+// The checks gate: the target commit's required checks must all be green. It fails
+// closed — a failure stops at once, a missing or pending check is waited for until
+// `checks-timeout`, and finding nothing to wait for is never success.
+import type { CheckRow, CheckState, Forge } from '../forge/types.js';
+import { HttpError } from '../http/errors.js';
+import type { Logger } from '../ports.js';
+import { formatDuration } from '../util/duration.js';
+import { RolloutError } from '../util/errors.js';
+import { globToRegExp, hasGlob } from '../util/glob.js';
+import type { Clock } from '../util/sleep.js';
+
+export interface RequiredCheck {
+  name: string;
+  /** Required by its exact name (input or ruleset): `skipped`/`neutral` do not count as green. */
+  explicit: boolean;
+  state: CheckState | 'missing';
+  raw: string;
+  url: string | null;
+}
+
+export type ChecksVerdict = 'green' | 'failed' | 'pending';
+
+export interface ChecksEvaluation {
+  verdict: ChecksVerdict;
+  required: RequiredCheck[];
+}
+
+/** Keeps the newest row per name: latest start/update, then highest id. */
+export function newestPerName(rows: readonly CheckRow[]): Map<string, CheckRow> {
+  const out = new Map<string, CheckRow>();
+  for (const row of rows) {
+    const prev = out.get(row.name);
+    if (!prev || row.at > prev.at || (row.at === prev.at && row.id > prev.id)) out.set(row.name, row);
+  }
+  return out;
+}
+
+export function evaluateChecks(rows: readonly CheckRow[], requiredPatterns: readonly string[], rulesRequired: readonly string[]): ChecksEvaluation {
+  const foreign = rows.filter((r) => !r.ownRun);
+  const latest = newestPerName(foreign);
+  const required: RequiredCheck[] = [];
+  const add = (name: string, explicit: boolean) => {
+    if (required.some((r) => r.name === name)) return;
+    const row = latest.get(name);
+    required.push(row ? { name, explicit, state: row.state, raw: row.raw, url: row.url } : { name, explicit, state: 'missing', raw: 'not reported yet', url: null });
+  };
+
+  if (requiredPatterns.length > 0) {
+    for (const pattern of requiredPatterns) {
+      if (!hasGlob(pattern)) {
+        add(pattern, true);
+        continue;
+      }
+      const re = globToRegExp(pattern);
+      const matches = [...latest.keys()].filter((n) => re.test(n)).sort();
+      if (matches.length === 0) add(pattern, false);
+      for (const n of matches) add(n, false);
+    }
+  } else {
+    for (const name of rulesRequired) add(name, true);
+    for (const name of [...latest.keys()].sort()) add(name, false);
+  }
+
+  const green = (r: RequiredCheck) => r.state === 'success' || (!r.explicit && (r.state === 'skipped' || r.state === 'neutral'));
+  const failed = (r: RequiredCheck) => r.state === 'failure' || (r.explicit && (r.state === 'skipped' || r.state === 'neutral'));
+  let verdict: ChecksVerdict = 'pending';
+  if (required.some(failed)) verdict = 'failed';
+  else if (required.length > 0 && required.every(green)) verdict = 'green';
+  return { verdict, required };
+}
+
+export function describeRequired(required: readonly RequiredCheck[]): string {
+  if (required.length === 0) return '  (no checks or statuses reported on the commit)';
+  return required.map((r) => `  - ${r.name}: ${r.state === 'missing' ? 'missing' : r.raw}${r.url ? ` (${r.url})` : ''}`).join('\n');
+}
+
+export interface WaitForChecksOptions {
+  forge: Forge;
+  sha: string;
+  requiredPatterns: readonly string[];
+  /** Branch whose ruleset names required checks (GitHub), when the required list is implicit. */
+  rulesBranch: string | null;
+  timeoutMs: number;
+  pollIntervalMs: number;
+  clock: Clock;
+  log: Logger;
+  signal: AbortSignal;
+  /** Called once per poll (the live kill-switch read during this long wait). */
+  onPoll?: () => Promise<void>;
+  /** Evaluate once and return, without waiting (dry run). */
+  once?: boolean;
+}
+
+export interface ChecksResult extends ChecksEvaluation {
+  polls: number;
+  waitedMs: number;
+}
+
+export async function waitForChecks(o: WaitForChecksOptions): Promise<ChecksResult> {
+  const started = o.clock.now();
+  const deadline = started + o.timeoutMs;
+  const rulesRequired = o.requiredPatterns.length === 0 && o.rulesBranch ? await o.forge.requiredByRules(o.rulesBranch) : [];
+  if (rulesRequired.length > 0) o.log.info(`The ruleset of ${o.rulesBranch} requires: ${rulesRequired.join(', ')}`);
+  let lastPicture = '';
+  let polls = 0;
+  for (;;) {
+    polls++;
+    await o.onPoll?.();
+    let evaluation: ChecksEvaluation;
+    try {
+      evaluation = evaluateChecks(await o.forge.readChecks(o.sha), o.requiredPatterns, rulesRequired);
+    } catch (err) {
+      // A rate limit whose reset falls inside the deadline is waited out; anything else fails closed.
+      if (err instanceof HttpError && err.rateLimited && err.retryAfterMs !== undefined && o.clock.now() + err.retryAfterMs < deadline && !o.once) {
+        o.log.warning(`Forge rate limit reached while reading checks; waiting ${formatDuration(err.retryAfterMs)} for it to reset.`, 'Rate limited');
+        await o.clock.sleep(err.retryAfterMs, o.signal);
+        continue;
+      }
+      throw new RolloutError('checks', `Could not read the checks of ${o.sha.slice(0, 12)}: ${err instanceof Error ? err.message : String(err)}`, 'Nothing was deployed.', { cause: err });
+    }
+    const picture = evaluation.required.map((r) => `${r.name}=${r.state === 'missing' ? 'missing' : r.raw}`).join(', ');
+    if (picture !== lastPicture) {
+      lastPicture = picture;
+      const counts = countStates(evaluation.required);
+      o.log.info(`Checks on ${o.sha.slice(0, 7)}: ${counts}${evaluation.required.length ? ` — ${picture}` : ''}`);
+    }
+    const waitedMs = o.clock.now() - started;
+    if (evaluation.verdict === 'green' || o.once) return { ...evaluation, polls, waitedMs };
+    if (evaluation.verdict === 'failed') {
+      throw new RolloutError('checks', `Required checks failed on ${o.sha.slice(0, 12)}:\n${describeRequired(evaluation.required)}`, 'Nothing was deployed. Fix the failing check and release again.');
+    }
+    const now = o.clock.now();
+    if (now >= deadline) {
+      const why = evaluation.required.length === 0 ? 'no check or status was ever reported on the commit' : 'not all required checks went green';
+      throw new RolloutError(
+        'checks',
+        `Timed out after ${formatDuration(o.timeoutMs)} waiting for checks on ${o.sha.slice(0, 12)} (${why}):\n${describeRequired(evaluation.required)}`,
+        'Nothing was deployed. Raise `checks-timeout`, or name the checks that matter in `required-checks`.',
+      );
+    }
+    await o.clock.sleep(Math.min(o.pollIntervalMs, deadline - now), o.signal);
+  }
+}
+
+function countStates(required: readonly RequiredCheck[]): string {
+  if (required.length === 0) return 'nothing reported yet';
+  const by = new Map<string, number>();
+  for (const r of required) {
+    const k = r.state === 'success' || r.state === 'neutral' || r.state === 'skipped' ? 'done' : r.state;
+    by.set(k, (by.get(k) ?? 0) + 1);
+  }
+  return [...by.entries()].map(([k, n]) => `${n} ${k}`).join(', ');
+}

@@ -1,0 +1,324 @@
+// The one HTTP client every adapter uses (Zerops, GitHub, Gitea, build-info): a
+// keep-alive undici pool per origin, a timeout on every request, bounded jittered
+// retries only where repeating is safe, server-requested waits honoured, ETag
+// conditional GETs, capped response bodies, and error text passed through redaction.
+import type { Readable } from 'node:stream';
+import pRetry, { AbortError } from 'p-retry';
+import { Agent, request, type Dispatcher } from 'undici';
+import { capText, type Redactor } from '../util/redact.js';
+import type { Clock } from '../util/sleep.js';
+import { HttpError } from './errors.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+export interface RequestOptions {
+  method: Method;
+  /** Absolute URL, or a path joined to the client's base URL. */
+  url: string;
+  /** What this request does, in words: it leads every error message. */
+  what: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  /** Streamed request body; a factory, so a retried upload sends a fresh stream. */
+  body?: () => Readable;
+  /** Safe to send again when the outcome is unknown (GET always is). */
+  idempotent?: boolean;
+  /** Overrides the client's timeout; `null` disables the total deadline (uploads). */
+  timeoutMs?: number | null;
+  maxResponseBytes?: number;
+  /** Send If-None-Match with the last ETag of this URL and accept 304. */
+  conditional?: boolean;
+  /** Statuses that are answers, not errors (e.g. 404 for "variable not set"). */
+  accept?: number[];
+  /** Attempts after the first; defaults to the client's policy, 0 for no retry. */
+  retries?: number;
+  signal?: AbortSignal;
+  /** Skip the auth header (pre-signed upload URLs, public build-info endpoints). */
+  anonymous?: boolean;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  data: T;
+  /** The server answered 304; `data` is the cached body of the last 200. */
+  notModified: boolean;
+}
+
+export interface RetryPolicy {
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** Total time spent retrying one request. */
+  maxRetryTimeMs: number;
+  /** Longest server-requested wait (retry-after, rate-limit reset) accepted. */
+  maxServerWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 4,
+  minDelayMs: 250,
+  maxDelayMs: 5000,
+  maxRetryTimeMs: 120_000,
+  maxServerWaitMs: 60_000,
+};
+
+export interface HttpClientOptions {
+  baseUrl?: string;
+  /** Full Authorization header value, e.g. `Bearer …` or `token …`. */
+  authorization?: string;
+  userAgent: string;
+  timeoutMs: number;
+  retry?: Partial<RetryPolicy>;
+  /** Connections per origin: the documented bound on concurrent requests to one host. */
+  connections: number;
+  redactor: Redactor;
+  clock: Clock;
+  /** Called on each retry, for a debug line. */
+  onRetry?: (message: string) => void;
+  dispatcher?: Dispatcher;
+}
+
+export interface HttpStats {
+  requests: number;
+  notModified: number;
+  retries: number;
+}
+
+const DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024;
+
+export class HttpClient {
+  readonly stats: HttpStats = { requests: 0, notModified: 0, retries: 0 };
+  private readonly etags = new Map<string, { etag: string; data: unknown }>();
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly opts: HttpClientOptions) {
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.ownsDispatcher = !opts.dispatcher;
+    this.dispatcher =
+      opts.dispatcher ??
+      new Agent({ connections: opts.connections, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, pipelining: 1 });
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.destroy().catch(() => undefined);
+  }
+
+  async send<T = unknown>(req: RequestOptions): Promise<HttpResponse<T>> {
+    const idempotent = req.idempotent ?? req.method === 'GET';
+    const retries = req.retries ?? this.retry.retries;
+    return pRetry(
+      async (attempt) => {
+        if (attempt > 1) this.stats.retries++;
+        return this.once<T>(req);
+      },
+      {
+        retries,
+        factor: 2,
+        minTimeout: this.retry.minDelayMs,
+        maxTimeout: this.retry.maxDelayMs,
+        maxRetryTime: this.retry.maxRetryTimeMs,
+        randomize: true,
+        signal: req.signal,
+        shouldRetry: ({ error }) => error instanceof HttpError && retryable(error, idempotent),
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (!(error instanceof HttpError) || !retryable(error, idempotent) || retriesLeft <= 0) return;
+          const wait = error.retryAfterMs;
+          if (wait !== undefined && wait > 0) {
+            if (wait > this.retry.maxServerWaitMs) {
+              throw new HttpError({
+                kind: error.kind,
+                what: req.what,
+                status: error.status,
+                rateLimited: error.rateLimited,
+                retryAfterMs: wait,
+                detail: `${error.detail} — the server asks to wait ${Math.ceil(wait / 1000)}s, longer than the ${Math.ceil(this.retry.maxServerWaitMs / 1000)}s this client waits`,
+              });
+            }
+            this.opts.onRetry?.(`${req.what}: ${error.message}; waiting ${Math.ceil(wait / 1000)}s as the server asked`);
+            await this.opts.clock.sleep(wait, req.signal);
+          } else {
+            this.opts.onRetry?.(`${req.what}: ${error.message}; retrying (${retriesLeft} left)`);
+          }
+        },
+      },
+    ).catch((err: unknown) => {
+      if (err instanceof HttpError) throw err;
+      if (req.signal?.aborted) throw new HttpError({ kind: 'aborted', what: req.what, detail: 'cancelled' });
+      throw err;
+    });
+  }
+
+  private async once<T>(req: RequestOptions): Promise<HttpResponse<T>> {
+    const url = this.buildUrl(req);
+    const headers: Record<string, string> = {
+      'user-agent': this.opts.userAgent,
+      accept: 'application/json',
+      ...req.headers,
+    };
+    if (this.opts.authorization && !req.anonymous) headers.authorization = this.opts.authorization;
+    const cacheKey = `${req.method} ${url}`;
+    const cached = req.conditional ? this.etags.get(cacheKey) : undefined;
+    if (cached) headers['if-none-match'] = cached.etag;
+
+    let body: string | Readable | undefined;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] = 'application/json';
+    } else if (req.body) {
+      body = req.body();
+    }
+
+    const timeoutMs = req.timeoutMs === undefined ? this.opts.timeoutMs : req.timeoutMs;
+    const signals: AbortSignal[] = [];
+    if (req.signal) signals.push(req.signal);
+    const timeoutSignal = timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs);
+    if (timeoutSignal) signals.push(timeoutSignal);
+    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+    const idleMs = timeoutMs ?? 10 * 60_000;
+
+    this.stats.requests++;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: req.method,
+        headers,
+        body,
+        signal,
+        dispatcher: this.dispatcher,
+        headersTimeout: idleMs,
+        bodyTimeout: timeoutMs ?? this.opts.timeoutMs,
+      });
+    } catch (err) {
+      if (body && typeof body !== 'string') body.destroy();
+      throw this.transportError(req, err, timeoutSignal, timeoutMs);
+    }
+
+    const responseHeaders = flattenHeaders(res.headers);
+    let text: string;
+    try {
+      text = await readCapped(res.body, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
+    } catch (err) {
+      throw err instanceof BodyTooLarge
+        ? new HttpError({ kind: 'body', what: req.what, status: res.statusCode, detail: err.message })
+        : this.transportError(req, err, timeoutSignal, timeoutMs);
+    }
+
+    if (res.statusCode === 304 && cached) {
+      this.stats.notModified++;
+      return { status: 304, headers: responseHeaders, data: cached.data as T, notModified: true };
+    }
+    const ok = (res.statusCode >= 200 && res.statusCode < 300) || (req.accept ?? []).includes(res.statusCode);
+    if (!ok) throw this.statusError(req, res.statusCode, responseHeaders, text);
+
+    let data: unknown = text;
+    if (text.length > 0 && /json/i.test(responseHeaders['content-type'] ?? 'application/json')) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        throw new HttpError({
+          kind: 'body',
+          what: req.what,
+          status: res.statusCode,
+          detail: `HTTP ${res.statusCode} with a malformed JSON body (${text.length} bytes)`,
+        });
+      }
+    } else if (text.length === 0) {
+      data = null;
+    }
+    const etag = responseHeaders.etag;
+    if (req.conditional && etag && res.statusCode === 200) this.etags.set(cacheKey, { etag, data });
+    return { status: res.statusCode, headers: responseHeaders, data: data as T, notModified: false };
+  }
+
+  private buildUrl(req: RequestOptions): string {
+    const base = /^https?:\/\//.test(req.url) ? req.url : `${this.opts.baseUrl ?? ''}${req.url}`;
+    if (!req.query) return base;
+    const u = new URL(base);
+    for (const [k, v] of Object.entries(req.query)) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  private transportError(req: RequestOptions, err: unknown, timeoutSignal: AbortSignal | undefined, timeoutMs: number | null): HttpError {
+    const code = (err as { code?: string })?.code ?? '';
+    if (timeoutSignal?.aborted || /TIMEOUT/.test(code)) {
+      return new HttpError({ kind: 'timeout', what: req.what, detail: `no answer within ${Math.round((timeoutMs ?? 0) / 1000)}s` });
+    }
+    if (req.signal?.aborted) return new HttpError({ kind: 'aborted', what: req.what, detail: 'cancelled' });
+    const reason = code ? `${code}` : err instanceof Error ? err.message : String(err);
+    return new HttpError({ kind: 'network', what: req.what, detail: `network error (${this.opts.redactor.redact(capText(reason, 120))})` });
+  }
+
+  private statusError(req: RequestOptions, status: number, headers: Record<string, string>, text: string): HttpError {
+    const { code, message } = errorBody(text);
+    const rateLimited = status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined));
+    const retryAfterMs = serverWait(headers, this.opts.clock.now());
+    const said = message ?? (text && !/^\s*</.test(text) ? text : '');
+    const detail = [`HTTP ${status}`, code ? `(${code})` : '', said ? `: ${this.opts.redactor.redact(capText(said, 200))}` : '']
+      .filter(Boolean)
+      .join(' ')
+      .replace(' :', ':');
+    return new HttpError({ kind: 'status', what: req.what, status, apiCode: code, retryAfterMs: rateLimited || status === 503 ? retryAfterMs : undefined, rateLimited, detail });
+  }
+}
+
+/** Retry only what is safe: any request the server refused before acting (429, rate-limit 403); idempotent ones also on 5xx, resets, timeouts and truncated bodies. */
+export function retryable(err: HttpError, idempotent: boolean): boolean {
+  if (err.kind === 'aborted') return false;
+  if (err.rateLimited) return true;
+  if (!idempotent) return false;
+  if (err.kind === 'network' || err.kind === 'timeout' || err.kind === 'body') return true;
+  return err.kind === 'status' && [500, 502, 503, 504].includes(err.status ?? 0);
+}
+
+function serverWait(headers: Record<string, string>, nowMs: number): number | undefined {
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
+  }
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - nowMs);
+  return undefined;
+}
+
+function errorBody(text: string): { code?: string; message?: string } {
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown }; message?: unknown };
+    const code = typeof parsed?.error?.code === 'string' ? parsed.error.code : undefined;
+    const message =
+      typeof parsed?.error?.message === 'string' ? parsed.error.message : typeof parsed?.message === 'string' ? parsed.message : undefined;
+    return { code, message };
+  } catch {
+    return {};
+  }
+}
+
+function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      body.destroy();
+      throw new BodyTooLarge(`response larger than ${Math.round(max / 1024)} KiB`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export { AbortError };

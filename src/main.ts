@@ -1,0 +1,248 @@
+// run(): the release, start to end. Inputs → settings → kill switch → target and ref
+// policy → scope and plan → checks → superseded → stages → outcome → report. Side
+// effects come in through `deps`; outputs, summary and report are written even on failure.
+import { createAdapters, type Adapters } from './adapters.js';
+import { readRunContext, type RunContext } from './forge/context.js';
+import { waitForChecks } from './gates/checks.js';
+import { KillSwitch, SwitchEngaged } from './gates/kill-switch.js';
+import { checkScope } from './gates/scope.js';
+import { checkRefPolicy, resolveTarget } from './gates/target.js';
+import { HttpError } from './http/errors.js';
+import type { Deps, Logger } from './ports.js';
+import { recordDeploymentEnd, recordDeploymentStart } from './report/deployment.js';
+import { newFacts, type RunFacts } from './report/facts.js';
+import { finishRun, type RunOutcome } from './report/finish.js';
+import { printPlan } from './report/plan-log.js';
+import { artifactSource, gitArchiveSource, type ArchiveSource } from './rollout/archive.js';
+import { Stopped, StopControl, type Payload, type RolloutContext } from './rollout/context.js';
+import { runRollout } from './rollout/engine.js';
+import { buildPlan, type Plan } from './rollout/plan.js';
+import { newRecord, type ServiceRecord, type Stop } from './rollout/records.js';
+import { checkSuperseded } from './rollout/superseded.js';
+import { findZeropsYaml, loadZeropsYaml, type ZeropsYaml } from './rollout/zerops-yaml.js';
+import { INPUTS } from './settings/inputs.js';
+import { formatProblems, readSettings, type Settings } from './settings/settings.js';
+import { describeError, RolloutError } from './util/errors.js';
+import { redactingLogger } from './util/logging.js';
+import { Redactor } from './util/redact.js';
+import { ShapeError } from './util/shape.js';
+
+export type { RunOutcome };
+
+export async function run(deps: Deps): Promise<RunOutcome> {
+  const facts = newFacts(deps.clock.now());
+  const redactor = new Redactor();
+  const log = redactingLogger(deps.log, redactor, (w) => facts.warnings.push(w));
+  let adapters: Adapters | null = null;
+  try {
+    const settings = loadSettings(deps, redactor);
+    facts.settings = settings;
+    await release(deps, settings, log, redactor, facts, (a) => (adapters = a));
+  } catch (err) {
+    facts.stop = stopFromError(err, facts, deps.signal);
+  } finally {
+    const a = adapters as Adapters | null;
+    if (a) {
+      await recordDeploymentEnd(a.forge, facts, log);
+      facts.api = a.stats();
+      await a.close();
+    }
+  }
+  return finishRun(deps, log, redactor, facts);
+}
+
+/** Reads and validates every input; masks every token before anything can print it. */
+function loadSettings(deps: Deps, redactor: Redactor): Settings {
+  for (const spec of INPUTS) {
+    if (!spec.secret) continue;
+    const value = deps.readInput(spec.name).trim() || (spec.env ? deps.env[spec.env]?.trim() : '') || '';
+    if (value) {
+      deps.runner.mask(value);
+      redactor.add(value);
+    }
+  }
+  const result = readSettings(deps.readInput, deps.env);
+  if (!result.ok) throw new RolloutError('settings', formatProblems(result.problems), 'Nothing was sent to any API.');
+  return result.settings;
+}
+
+async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor, facts: RunFacts, keep: (a: Adapters) => void): Promise<void> {
+  const runCtx = readRunContext(deps.env, s.forge);
+  // Local files first: a broken zerops.yaml fails before any request.
+  const zeropsYaml = s.strategy === 'activate' ? null : loadYamlIfAny(s);
+
+  const adapters = createAdapters(s, runCtx, deps.clock, redactor, log);
+  keep(adapters);
+  const { forge, zerops } = adapters;
+  facts.forge = { kind: forge.kind, repository: forge.repo, serverUrl: forge.serverUrl, runUrl: forge.runUrl() };
+
+  const killSwitch = new KillSwitch({
+    jobStartValue: s.killSwitch,
+    variable: s.killSwitchVariable,
+    forge,
+    hasControlToken: !!s.controlToken,
+    clock: deps.clock,
+    log,
+    freshnessMs: Math.min(1000, s.pollIntervalMs),
+  });
+  const switchFacts = () => ({ variable: s.killSwitchVariable, live: killSwitch.isLive, jobStartEngaged: killSwitch.jobStartEngaged, reads: killSwitch.reads });
+  facts.killSwitch = switchFacts();
+  if (killSwitch.jobStartEngaged) throw new SwitchEngaged('job-start value', s.killSwitchVariable, 'anything was read or changed');
+  if (!s.controlToken) {
+    log.warning(
+      `No control-token: the kill switch is the job-start value of ${s.killSwitchVariable} only, NOT re-read live. Give a token that can read Actions variables to make it live.`,
+      'Kill switch not live',
+    );
+  }
+
+  await log.group('Gates: kill switch, target, allowed refs', async () => {
+    await killSwitch.assertOpen('anything was changed');
+    facts.target = await resolveTarget(forge, s.target, runCtx.sha);
+    log.info(`Target ${facts.target.input} resolved to ${facts.target.sha}`);
+    facts.refPolicy = await checkRefPolicy(forge, facts.target.sha, s.allowedRefs);
+    log.info(`Allowed: ${facts.target.sha.slice(0, 12)} is the ${facts.refPolicy.how} of ${facts.refPolicy.allowedBy} (refs checked: ${facts.refPolicy.checked.join(', ')})`);
+  });
+  const target = facts.target as NonNullable<RunFacts['target']>;
+
+  const planOnce = () =>
+    log.group('Plan', async () => {
+      const scope = await checkScope(zerops, s.projectId);
+      facts.project = { id: scope.project.id, name: scope.project.name };
+      if (scope.warning) log.warning(scope.warning, 'Token not production-scoped');
+      const { plan } = await buildPlan({ zerops, forge, settings: s, target: target.sha, log, setups: zeropsYaml?.setups ?? null, hasArtifact: s.artifact.length > 0 });
+      facts.plan = plan;
+      facts.records = recordsOf(plan);
+      printPlan(log, facts, plan);
+      return plan;
+    });
+  let plan = await planOnce();
+  const payload = await preparePayload(s, plan, target.sha, zeropsYaml);
+  if (facts.records.every((r) => r.outcome === 'skipped')) {
+    log.info(`Every service already runs ${target.sha.slice(0, 12)}: nothing to do.`);
+    return;
+  }
+
+  facts.checks = await log.group('Gates: required checks', () =>
+    waitForChecks({
+      forge,
+      sha: target.sha,
+      requiredPatterns: s.requiredChecks,
+      rulesBranch: rulesBranchOf(runCtx),
+      timeoutMs: s.checksTimeoutMs,
+      pollIntervalMs: s.pollIntervalMs,
+      clock: deps.clock,
+      log,
+      signal: deps.signal,
+      once: s.dryRun,
+      onPoll: () => killSwitch.assertOpen('anything was changed (while waiting for checks)'),
+    }),
+  );
+  facts.killSwitch = switchFacts();
+  if (s.dryRun) {
+    facts.stop = { kind: 'dry-run', message: `Dry run: planned ${plan.services.length} services in ${plan.stages.length} stages; checks are ${facts.checks.verdict}. Nothing was changed.` };
+    return;
+  }
+
+  const superseded = await checkSuperseded(forge, runCtx, target.sha, target.fromInput);
+  if (superseded) {
+    facts.stop = {
+      kind: 'superseded',
+      message: `Superseded: ${superseded.branch} has moved on to ${superseded.newer.slice(0, 12)}; this run (for ${target.sha.slice(0, 12)}) stops before changing anything so the newer run releases it.`,
+    };
+    return;
+  }
+  // The checks wait can be long; what the services run may have changed meanwhile.
+  if (facts.checks.polls > 1) {
+    plan = await planOnce();
+    if (facts.records.every((r) => r.outcome === 'skipped')) return;
+  }
+
+  facts.deploymentId = await recordDeploymentStart(forge, s, target.sha, log);
+  const stop = new StopControl(killSwitch, deps.signal);
+  const ctx: RolloutContext = {
+    zerops,
+    probe: adapters.probe,
+    clock: deps.clock,
+    log,
+    signal: deps.signal,
+    target: target.sha,
+    timing: { pollIntervalMs: s.pollIntervalMs, verifyTimeoutMs: s.verifyTimeoutMs, deployTimeoutMs: s.deployTimeoutMs, lockTimeoutMs: s.lockTimeoutMs, soakMs: s.soakMs },
+    maxStragglers: s.maxStragglers,
+    rollback: s.rollback,
+    payload,
+    stop,
+  };
+  const byHost = new Map(facts.records.map((r) => [r.hostname, r]));
+  const result = await runRollout(ctx, plan, byHost);
+  facts.timeline = result.timeline;
+  facts.stop = result.stop;
+  facts.rollbackComplete = result.rollbackComplete;
+  facts.killSwitch = switchFacts();
+  if (!deps.signal.aborted) await refreshAfter(adapters, s, facts.records, log);
+}
+
+function loadYamlIfAny(s: Settings): ZeropsYaml | null {
+  const path = findZeropsYaml(s.zeropsYamlPath, s.sourceDir);
+  if (!path) {
+    if (s.strategy === 'build' || s.strategy === 'artifact') {
+      throw new RolloutError('config', `No zerops.yaml or zerops.yml in ${s.sourceDir}.`, 'Add one, or set `zerops-yaml` to its path.');
+    }
+    return null;
+  }
+  return loadZeropsYaml(path);
+}
+
+/** Opens nothing yet: checks that what will be uploaded exists, before any mutation. */
+async function preparePayload(s: Settings, plan: Plan, sha: string, yaml: ZeropsYaml | null): Promise<Payload> {
+  const needs = (k: string) => plan.services.some((p) => p.strategy === k);
+  const build: ArchiveSource | null = needs('build') ? await gitArchiveSource(s.sourceDir, sha) : null;
+  const artifact: ArchiveSource | null = needs('artifact') ? await artifactSource(s.artifact, process.cwd()) : null;
+  return { zeropsYaml: yaml && (build || artifact) ? yaml.stamped(s.shaVariable, sha) : null, build, artifact };
+}
+
+function recordsOf(plan: Plan): ServiceRecord[] {
+  return plan.services.map((p) => {
+    const r = newRecord({ hostname: p.hostname, serviceId: p.serviceId, stage: p.stage, strategy: p.strategy, before: p.before });
+    if (p.strategy === 'skip') {
+      r.outcome = 'skipped';
+      r.reason = 'already on the target';
+    }
+    return r;
+  });
+}
+
+function rulesBranchOf(run: RunContext): string | null {
+  if (run.ref?.startsWith('refs/heads/')) return run.ref.slice('refs/heads/'.length);
+  return run.defaultBranchFromEvent;
+}
+
+/** What each service really runs at the end, read once for the whole project. */
+async function refreshAfter(adapters: Adapters, s: Settings, records: ServiceRecord[], log: Logger): Promise<void> {
+  try {
+    const byId = new Map((await adapters.zerops.listServices(s.projectId)).map((svc) => [svc.id, svc]));
+    for (const r of records) {
+      const active = byId.get(r.serviceId)?.activeVersion;
+      if (!active || active.id === r.after.versionId) continue;
+      r.after = active.id === r.before.versionId ? { ...r.before } : { versionId: active.id, sha: active.sha };
+    }
+  } catch (err) {
+    log.warning(`Could not re-read the services at the end (${describeError(err)}); "after" shows the last state seen.`);
+  }
+}
+
+function stopFromError(err: unknown, facts: RunFacts, signal: AbortSignal): Stop {
+  const changed = facts.records.some((r) => r.changed);
+  if (err instanceof SwitchEngaged && !changed) {
+    return {
+      kind: 'disabled',
+      message: `Deploys are disabled: the kill switch ${err.variable} is engaged (${err.source}). Nothing was changed. To release, set the repository variable ${err.variable} to \`false\` (or delete it) and re-run this job.`,
+    };
+  }
+  if (err instanceof SwitchEngaged) return { kind: 'halted', message: err.message };
+  if (err instanceof Stopped) return err.reason.kind === 'hold' ? { kind: 'failed', code: 'kill-switch-hold', message: err.message } : { kind: 'halted', message: err.message };
+  if (signal.aborted) return { kind: 'halted', message: `Cancelled by the runner before anything was changed${changed ? ' further' : ''}.` };
+  if (err instanceof RolloutError) return { kind: 'failed', code: err.code, message: err.hint ? `${err.message}\n${err.hint}` : err.message };
+  if (err instanceof HttpError || err instanceof ShapeError) return { kind: 'failed', code: 'api', message: err.message };
+  return { kind: 'failed', code: 'internal', message: `Unexpected error: ${describeError(err)}` };
+}
+

@@ -1,0 +1,112 @@
+// What gets uploaded, as a stream opened afresh for each service (and each retry):
+// `git archive` of the target commit (never the dirty working tree), or prebuilt
+// artifact files. Nothing is buffered or copied to disk: memory stays flat whatever the size.
+import { execFile, spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { RolloutError } from '../util/errors.js';
+import { capText } from '../util/redact.js';
+
+const run = promisify(execFile);
+
+export interface ArchiveSource {
+  describe: string;
+  /** Known for a ready-made archive file; unknown (chunked upload) for generated ones. */
+  size: number | undefined;
+  open(): Readable;
+}
+
+export async function gitArchiveSource(sourceDir: string, sha: string): Promise<ArchiveSource> {
+  const dir = resolve(sourceDir);
+  let prefix: string;
+  try {
+    prefix = (await run('git', ['-C', dir, 'rev-parse', '--show-prefix'])).stdout.trim();
+  } catch (err) {
+    throw new RolloutError('archive', `source-dir ${dir} is not a git checkout (${gitMessage(err)}).`, 'Check out the repository first (actions/checkout) or set `source-dir`.');
+  }
+  try {
+    await run('git', ['-C', dir, 'cat-file', '-e', `${sha}^{commit}`]);
+  } catch {
+    throw new RolloutError(
+      'archive',
+      `Commit ${sha.slice(0, 12)} is not in the checkout at ${dir}.`,
+      'Fetch it (actions/checkout with `fetch-depth: 0`, or `ref:` the target), or use `strategy: activate` to re-activate a kept version.',
+    );
+  }
+  const treeish = prefix ? `${sha}:${prefix.replace(/\/$/, '')}` : sha;
+  return {
+    describe: `git archive of ${sha.slice(0, 12)}${prefix ? ` (${prefix.replace(/\/$/, '')})` : ''}`,
+    size: undefined,
+    open: () => spawnStream('git', ['-C', dir, 'archive', '--format=tar.gz', treeish], 'git archive'),
+  };
+}
+
+export async function artifactSource(paths: readonly string[], workspace: string): Promise<ArchiveSource> {
+  const resolved: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(workspace, p);
+    try {
+      await stat(abs);
+    } catch {
+      throw new RolloutError('archive', `artifact path ${p} does not exist (looked at ${abs}).`, 'Build the artifact before this step, or fix `artifact`.');
+    }
+    resolved.push(abs);
+  }
+  const only = resolved[0];
+  if (resolved.length === 1 && only && /\.(tar\.gz|tgz)$/i.test(only) && (await stat(only)).isFile()) {
+    const size = (await stat(only)).size;
+    return { describe: `archive ${basename(only)} (${size} bytes)`, size, open: () => createReadStream(only) };
+  }
+  // Relative paths keep their place in the archive; absolute ones are added by their base name.
+  const args = ['-czf', '-'];
+  for (const [i, abs] of resolved.entries()) {
+    const given = paths[i] as string;
+    if (isAbsolute(given)) args.push('-C', dirname(abs), basename(abs));
+    else args.push('-C', resolve(workspace), given);
+  }
+  return { describe: `tar.gz of ${paths.join(', ')}`, size: undefined, open: () => spawnStream('tar', args, 'tar') };
+}
+
+/**
+ * The child's output as a stream that ends only once the child has exited 0, so a
+ * failure late in the archive can never pass as a complete (truncated) upload.
+ */
+function spawnStream(cmd: string, args: string[], what: string): Readable {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = new PassThrough();
+  let stderr = '';
+  let stdoutEnded = false;
+  let exitCode: number | null | undefined;
+  const finish = () => {
+    if (!stdoutEnded || exitCode === undefined) return;
+    if (exitCode === 0) out.end();
+    else out.destroy(new RolloutError('archive', `${what} failed (exit ${exitCode}): ${capText(stderr.trim(), 300)}`));
+  };
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 4000) stderr += d.toString('utf8');
+  });
+  child.stdout.pipe(out, { end: false });
+  child.stdout.on('end', () => {
+    stdoutEnded = true;
+    finish();
+  });
+  child.on('error', (err) => out.destroy(new RolloutError('archive', `${what} could not start: ${err.message}`)));
+  child.on('close', (code) => {
+    exitCode = code;
+    stdoutEnded = true;
+    finish();
+  });
+  // A consumer that gives up (failed upload) must not leave the child running.
+  out.on('close', () => {
+    if (child.exitCode === null) child.kill();
+  });
+  return out;
+}
+
+function gitMessage(err: unknown): string {
+  const stderr = (err as { stderr?: string })?.stderr;
+  return capText((stderr || (err instanceof Error ? err.message : String(err))).trim().split('\n')[0] ?? '', 160);
+}

@@ -1,0 +1,70 @@
+// Undo what this run changed: re-activate each service's previous version (recorded
+// before it was touched), behind the kill switch, and verify that too.
+import { describeError } from '../util/errors.js';
+import { PROCESS_IN_FLIGHT } from '../zerops/types.js';
+import type { RolloutContext } from './context.js';
+import { Stopped } from './context.js';
+import { sendDeployCall } from './deploy.js';
+import { describeProcessEnd, waitForProcess } from './process.js';
+import type { ServiceRecord } from './records.js';
+import { verifyService } from './verify.js';
+
+/** Rolls back every changed record; true when all of them ended on their previous version. */
+export async function rollBack(ctx: RolloutContext, records: readonly ServiceRecord[]): Promise<boolean> {
+  const changed = records.filter((r) => r.changed && r.outcome !== 'rolled-back');
+  if (changed.length === 0) return true;
+  ctx.log.info(`Rolling back ${changed.map((r) => r.hostname).join(', ')} to their previous versions.`);
+  const results = await Promise.all(changed.map((r) => rollBackOne(ctx, r)));
+  return results.every(Boolean);
+}
+
+async function rollBackOne(ctx: RolloutContext, rec: ServiceRecord): Promise<boolean> {
+  const host = rec.hostname;
+  const prior = rec.before;
+  if (!prior.versionId) {
+    rec.rollback = { status: 'impossible', detail: 'no previous version: this was the service\'s first deploy' };
+    rec.reason = `${rec.reason ? `${rec.reason}; ` : ''}cannot be rolled back: no previous version`;
+    rec.outcome = 'failed';
+    return false;
+  }
+  const deadline = ctx.clock.now() + ctx.timing.deployTimeoutMs;
+  try {
+    // A deploy still in flight (stage deadline hit) could activate later: cancel it first.
+    if (rec.processId) {
+      const p = await ctx.zerops.getProcess(rec.processId, host, ctx.signal);
+      if ((PROCESS_IN_FLIGHT as readonly string[]).includes(p.status)) {
+        await ctx.stop.guard(`cancelling the deploy of ${host}`);
+        await ctx.zerops.cancelProcess(p.id, host, ctx.signal);
+        await waitForProcess(ctx, p.id, host, deadline);
+      }
+    }
+    const current = (await ctx.zerops.getService(rec.serviceId, host, ctx.signal)).activeVersion;
+    if (current?.id === prior.versionId) {
+      rec.rollback = { status: 'not-needed', detail: `the previous version ${prior.sha?.slice(0, 7) ?? prior.versionId} is still active` };
+      rec.after = { ...prior };
+      return true;
+    }
+    await ctx.stop.guard(`rolling back ${host}`);
+    const versionId = prior.versionId;
+    const process = await sendDeployCall(ctx, { hostname: host, serviceId: rec.serviceId }, versionId, 'rollback', () => ctx.zerops.deploy(versionId, host, null, null, ctx.signal));
+    const end = await waitForProcess(ctx, process.id, host, deadline);
+    if (end.status !== 'FINISHED') return failRollback(rec, 'failed', describeProcessEnd(end));
+    const v = await verifyService(ctx, { hostname: host, serviceId: rec.serviceId }, prior, ctx.timing.verifyTimeoutMs);
+    if (!v.ok) return failRollback(rec, 'failed', `rollback not verified: ${v.detail}`);
+    rec.rollback = { status: 'done', detail: `re-activated ${prior.sha?.slice(0, 7) ?? prior.versionId}` };
+    rec.outcome = 'rolled-back';
+    rec.after = { ...prior };
+    return true;
+  } catch (err) {
+    if (err instanceof Stopped || ctx.signal.aborted) return failRollback(rec, 'held', err instanceof Stopped ? err.reason.message : 'cancelled');
+    return failRollback(rec, 'failed', describeError(err));
+  }
+}
+
+/** The service is left on whatever it runs now: its outcome becomes `failed`, saying why. */
+function failRollback(rec: ServiceRecord, status: 'failed' | 'held', detail: string): false {
+  rec.rollback = { status, detail };
+  rec.reason = `${rec.reason ? `${rec.reason}; ` : ''}rollback ${status === 'held' ? 'held' : 'failed'}: ${detail}`;
+  rec.outcome = 'failed';
+  return false;
+}

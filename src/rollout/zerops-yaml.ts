@@ -1,0 +1,92 @@
+// zerops.yaml: parsed with `yaml` (errors with line numbers), checked for the setups
+// the plan uses before anything is uploaded, and stamped with the target SHA in each
+// setup's run environment so the app can report it from its build-info endpoint.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { RolloutError } from '../util/errors.js';
+
+export interface ZeropsYaml {
+  path: string;
+  setups: string[];
+  /** The same YAML with `run.envVariables[variable] = sha` in every setup. */
+  stamped(variable: string, sha: string): string;
+}
+
+const MAX_BYTES = 1024 * 1024;
+
+/** Finds the file: the explicit path, else zerops.yaml / zerops.yml in the source dir. Null when absent and not explicit. */
+export function findZeropsYaml(explicitPath: string | null, sourceDir: string): string | null {
+  if (explicitPath) return explicitPath;
+  for (const name of ['zerops.yaml', 'zerops.yml']) {
+    const p = join(sourceDir, name);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+export function loadZeropsYaml(path: string): ZeropsYaml {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new RolloutError('config', `Cannot read zerops.yaml at ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, 'Set `zerops-yaml` to its path.');
+  }
+  if (text.length > MAX_BYTES) throw new RolloutError('config', `${path} is larger than 1 MiB; is it the right file?`);
+  return parseZeropsYaml(text, path);
+}
+
+export function parseZeropsYaml(text: string, path: string): ZeropsYaml {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const list = doc.errors.map((e) => {
+      const pos = e.pos?.[0] !== undefined ? lines.linePos(e.pos[0]) : undefined;
+      return `  - ${path}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}`;
+    });
+    throw new RolloutError('config', `zerops.yaml is not valid YAML:\n${list.join('\n')}`);
+  }
+  const at = (node: Node | null | undefined) => {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return path;
+    const { line, col } = lines.linePos(offset);
+    return `${path}:${line}:${col}`;
+  };
+  const root = doc.contents;
+  if (!isMap(root)) throw new RolloutError('config', `${at(root as Node)}: zerops.yaml must be a mapping with a \`zerops:\` list.`);
+  const list = root.get('zerops', true);
+  if (!isSeq(list)) throw new RolloutError('config', `${at((list as Node) ?? root)}: \`zerops\` must be a list of setups.`);
+  const setups: string[] = [];
+  const problems: string[] = [];
+  for (const item of list.items) {
+    if (!isMap(item)) {
+      problems.push(`  - ${at(item as Node)}: each entry of \`zerops\` must be a mapping with \`setup:\`.`);
+      continue;
+    }
+    const setup = item.get('setup', true);
+    if (!isScalar(setup) || typeof setup.value !== 'string' || setup.value === '') {
+      problems.push(`  - ${at(item)}: an entry has no \`setup:\` name.`);
+      continue;
+    }
+    if (setups.includes(setup.value)) problems.push(`  - ${at(setup)}: setup \`${setup.value}\` is defined twice.`);
+    const run = item.get('run', true);
+    if (run !== undefined && run !== null && !isMap(run)) problems.push(`  - ${at(run as Node)}: \`run\` of setup \`${setup.value}\` must be a mapping.`);
+    const env = isMap(run) ? run.get('envVariables', true) : undefined;
+    if (env !== undefined && env !== null && !isMap(env)) {
+      problems.push(`  - ${at(env as Node)}: \`run.envVariables\` of setup \`${setup.value}\` must be a mapping.`);
+    }
+    setups.push(setup.value);
+  }
+  if (problems.length > 0) throw new RolloutError('config', `zerops.yaml has problems:\n${problems.join('\n')}`);
+  if (setups.length === 0) throw new RolloutError('config', `${path}: the \`zerops\` list is empty.`);
+  return { path, setups, stamped: (variable, sha) => stamp(doc, variable, sha) };
+}
+
+function stamp(doc: Document, variable: string, sha: string): string {
+  const copy = doc.clone();
+  const list = copy.get('zerops');
+  if (isSeq(list)) {
+    for (const item of list.items) if (isMap(item)) item.setIn(['run', 'envVariables', variable], sha);
+  }
+  return copy.toString();
+}
