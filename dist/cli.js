@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-AI5AP745.js";
+} from "./chunks/chunk-ZWZIMWR6.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

@@ -12,13 +12,13 @@ import type { Deps, Logger } from './ports.js';
 import { recordDeploymentEnd, recordDeploymentStart } from './report/deployment.js';
 import { newFacts, type RunFacts } from './report/facts.js';
 import { finishRun, type RunOutcome } from './report/finish.js';
-import { printPlan } from './report/plan-log.js';
+import { planLines } from './report/plan-log.js';
 import { artifactSource, gitArchiveSource, type ArchiveSource } from './rollout/archive.js';
 import { Stopped, StopControl, type Payload, type RolloutContext } from './rollout/context.js';
 import { runRollout } from './rollout/engine.js';
 import { buildPlan, type Plan } from './rollout/plan.js';
 import { newRecord, type ServiceRecord, type Stop } from './rollout/records.js';
-import { checkSuperseded } from './rollout/superseded.js';
+import { checkSuperseded, type Superseded } from './rollout/superseded.js';
 import { findZeropsYaml, loadZeropsYaml, type ZeropsYaml } from './rollout/zerops-yaml.js';
 import { INPUTS } from './settings/inputs.js';
 import { formatProblems, readSettings, type Settings } from './settings/settings.js';
@@ -67,7 +67,7 @@ function loadSettings(deps: Deps, redactor: Redactor): Settings {
 }
 
 async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor, facts: RunFacts, keep: (a: Adapters) => void): Promise<void> {
-  const runCtx = readRunContext(deps.env, s.forge);
+  const runCtx = readRunContext(s.forgeApiUrl ? { ...deps.env, GITHUB_API_URL: s.forgeApiUrl } : deps.env, s.forge);
   // Local files first: a broken zerops.yaml fails before any request.
   const zeropsYaml = s.strategy === 'activate' ? null : loadYamlIfAny(s);
 
@@ -98,24 +98,29 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   await log.group('Gates: kill switch, target, allowed refs', async () => {
     await killSwitch.assertOpen('anything was changed');
     facts.target = await resolveTarget(forge, s.target, runCtx.sha);
-    log.info(`Target ${facts.target.input} resolved to ${facts.target.sha}`);
+    const via = facts.target.fromInput ? `\`target\` ${facts.target.input}` : `the triggering commit (GITHUB_SHA${runCtx.ref ? `, ${runCtx.ref}` : ''})`;
+    log.info(`Target: ${via} → ${facts.target.sha}`);
     facts.refPolicy = await checkRefPolicy(forge, facts.target.sha, s.allowedRefs);
     log.info(`Allowed: ${facts.target.sha.slice(0, 12)} is the ${facts.refPolicy.how} of ${facts.refPolicy.allowedBy} (refs checked: ${facts.refPolicy.checked.join(', ')})`);
   });
   const target = facts.target as NonNullable<RunFacts['target']>;
 
-  const planOnce = () =>
-    log.group('Plan', async () => {
+  let printed: string[] = [];
+  const planOnce = (title: string) =>
+    log.group(title, async () => {
       const scope = await checkScope(zerops, s.projectId);
       facts.project = { id: scope.project.id, name: scope.project.name };
-      if (scope.warning) log.warning(scope.warning, 'Token not production-scoped');
+      if (scope.warning && printed.length === 0) log.warning(scope.warning, 'Token not production-scoped');
       const { plan } = await buildPlan({ zerops, forge, settings: s, target: target.sha, log, setups: zeropsYaml?.setups ?? null, hasArtifact: s.artifact.length > 0 });
       facts.plan = plan;
       facts.records = recordsOf(plan);
-      printPlan(log, facts, plan);
+      const lines = planLines(facts, plan);
+      if (printed.length > 0 && lines.join('\n') === printed.join('\n')) log.info('Unchanged since the checks started.');
+      else for (const line of lines) log.info(line);
+      printed = lines;
       return plan;
     });
-  let plan = await planOnce();
+  let plan = await planOnce('Plan');
   const payload = await preparePayload(s, plan, target.sha, zeropsYaml);
   if (facts.records.every((r) => r.outcome === 'skipped')) {
     log.info(`Every service already runs ${target.sha.slice(0, 12)}: nothing to do.`);
@@ -127,6 +132,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
       forge,
       sha: target.sha,
       requiredPatterns: s.requiredChecks,
+      ignorePatterns: s.ignoreChecks,
       rulesBranch: rulesBranchOf(runCtx),
       timeoutMs: s.checksTimeoutMs,
       pollIntervalMs: s.pollIntervalMs,
@@ -145,15 +151,12 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
 
   const superseded = await checkSuperseded(forge, runCtx, target.sha, target.fromInput);
   if (superseded) {
-    facts.stop = {
-      kind: 'superseded',
-      message: `Superseded: ${superseded.branch} has moved on to ${superseded.newer.slice(0, 12)}; this run (for ${target.sha.slice(0, 12)}) stops before changing anything so the newer run releases it.`,
-    };
+    facts.stop = supersededStop(superseded, target.sha, false);
     return;
   }
   // The checks wait can be long; what the services run may have changed meanwhile.
   if (facts.checks.polls > 1) {
-    plan = await planOnce();
+    plan = await planOnce('Plan (re-read after the checks wait)');
     if (facts.records.every((r) => r.outcome === 'skipped')) return;
   }
 
@@ -171,6 +174,11 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
     rollback: s.rollback,
     payload,
     stop,
+    // Between stages too: an older push run must not alternate stages with a newer one.
+    beforeStage: async () => {
+      const newer = await checkSuperseded(forge, runCtx, target.sha, target.fromInput);
+      return newer ? supersededStop(newer, target.sha, true) : null;
+    },
   };
   const byHost = new Map(facts.records.map((r) => [r.hostname, r]));
   const result = await runRollout(ctx, plan, byHost);
@@ -179,6 +187,11 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   facts.rollbackComplete = result.rollbackComplete;
   facts.killSwitch = switchFacts();
   if (!deps.signal.aborted) await refreshAfter(adapters, s, facts.records, log);
+}
+
+function supersededStop(s: Superseded, target: string, midway: boolean): Stop {
+  const what = midway ? 'stops before its next stage (nothing is rolled back)' : 'stops before changing anything';
+  return { kind: 'superseded', message: `Superseded: ${s.branch} has moved on to ${s.newer.slice(0, 12)}; this run (for ${target.slice(0, 12)}) ${what} so the newer run releases it.` };
 }
 
 function loadYamlIfAny(s: Settings): ZeropsYaml | null {

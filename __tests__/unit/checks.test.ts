@@ -55,4 +55,13 @@ describe('evaluateChecks', () => {
     expect(evaluateChecks([row('e2e (node 20)', 'success'), row('e2e (node 24)', 'pending')], ['e2e *'], []).verdict).toBe('pending');
     expect(evaluateChecks([row('lint', 'success')], ['e2e *'], []).verdict).toBe('pending');
   });
+
+  it('leaves ignored checks out of the default set, but not out of required names', () => {
+    const rows = [row('test', 'success'), row('Release to production', 'in_progress' as never)];
+    expect(evaluateChecks(rows, [], [], ['Release *']).verdict).toBe('green');
+    expect(evaluateChecks(rows, [], [], []).verdict).not.toBe('green');
+    // Required by name (ruleset) wins over ignore: its row still counts.
+    expect(evaluateChecks([row('ci/test', 'success')], [], ['ci/test'], ['ci/*']).verdict).toBe('green');
+    expect(evaluateChecks([row('ci/test', 'failure')], [], ['ci/test'], ['ci/*']).verdict).toBe('failed');
+  });
 });

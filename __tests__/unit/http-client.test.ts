@@ -118,7 +118,7 @@ describe('HttpClient', () => {
   it('redacts a token echoed back in an error body', async () => {
     const secret = 'zt-super-secret-value-42';
     const { client } = await setup([json(400, { error: { code: 'bad', message: `token ${secret} is invalid` } })], { secret });
-    const err = await client.send({ method: 'GET', url: '/e', what: 'read e' }).catch((e: unknown) => e as Error);
+    const err = (await client.send({ method: 'GET', url: '/e', what: 'read e' }).catch((e: unknown) => e)) as Error;
     expect(err.message).not.toContain(secret);
     expect(err.message).toContain('***');
   });
@@ -127,7 +127,7 @@ describe('HttpClient', () => {
     const { client } = await setup([json(503, {}), json(503, {}), json(503, {})]);
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('SIGTERM received')), 5);
-    const err = await client.send({ method: 'GET', url: '/x', what: 'read', signal: ac.signal }).catch((e: unknown) => e as HttpError);
+    const err = (await client.send({ method: 'GET', url: '/x', what: 'read', signal: ac.signal }).catch((e: unknown) => e)) as HttpError;
     expect(err).toBeInstanceOf(HttpError);
     expect(err.kind).toBe('aborted');
   });

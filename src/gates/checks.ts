@@ -35,9 +35,16 @@ export function newestPerName(rows: readonly CheckRow[]): Map<string, CheckRow> 
   return out;
 }
 
-export function evaluateChecks(rows: readonly CheckRow[], requiredPatterns: readonly string[], rulesRequired: readonly string[]): ChecksEvaluation {
-  const foreign = rows.filter((r) => !r.ownRun);
-  const latest = newestPerName(foreign);
+export function evaluateChecks(
+  rows: readonly CheckRow[],
+  requiredPatterns: readonly string[],
+  rulesRequired: readonly string[],
+  ignorePatterns: readonly string[] = [],
+): ChecksEvaluation {
+  // Ignored checks never count unless required by name (input or ruleset).
+  const ignored = ignorePatterns.map((p) => globToRegExp(p));
+  const latest = newestPerName(rows.filter((r) => !r.ownRun));
+  const candidates = [...latest.keys()].filter((n) => !ignored.some((re) => re.test(n)));
   const required: RequiredCheck[] = [];
   const add = (name: string, explicit: boolean) => {
     if (required.some((r) => r.name === name)) return;
@@ -52,13 +59,13 @@ export function evaluateChecks(rows: readonly CheckRow[], requiredPatterns: read
         continue;
       }
       const re = globToRegExp(pattern);
-      const matches = [...latest.keys()].filter((n) => re.test(n)).sort();
+      const matches = candidates.filter((n) => re.test(n)).sort();
       if (matches.length === 0) add(pattern, false);
       for (const n of matches) add(n, false);
     }
   } else {
     for (const name of rulesRequired) add(name, true);
-    for (const name of [...latest.keys()].sort()) add(name, false);
+    for (const name of candidates.sort()) add(name, false);
   }
 
   const green = (r: RequiredCheck) => r.state === 'success' || (!r.explicit && (r.state === 'skipped' || r.state === 'neutral'));
@@ -78,6 +85,7 @@ export interface WaitForChecksOptions {
   forge: Forge;
   sha: string;
   requiredPatterns: readonly string[];
+  ignorePatterns?: readonly string[];
   /** Branch whose ruleset names required checks (GitHub), when the required list is implicit. */
   rulesBranch: string | null;
   timeoutMs: number;
@@ -108,7 +116,7 @@ export async function waitForChecks(o: WaitForChecksOptions): Promise<ChecksResu
     await o.onPoll?.();
     let evaluation: ChecksEvaluation;
     try {
-      evaluation = evaluateChecks(await o.forge.readChecks(o.sha), o.requiredPatterns, rulesRequired);
+      evaluation = evaluateChecks(await o.forge.readChecks(o.sha), o.requiredPatterns, rulesRequired, o.ignorePatterns);
     } catch (err) {
       // A rate limit whose reset falls inside the deadline is waited out; anything else fails closed.
       if (err instanceof HttpError && err.rateLimited && err.retryAfterMs !== undefined && o.clock.now() + err.retryAfterMs < deadline && !o.once) {

@@ -1,6 +1,5 @@
 // The plan, printed before anything changes: what each service runs, how it gets to
 // the target, and in which stage.
-import type { Logger } from '../ports.js';
 import type { Plan } from '../rollout/plan.js';
 import type { RunFacts } from './facts.js';
 import { shortSha } from './escape.js';
@@ -8,7 +7,6 @@ import { shortSha } from './escape.js';
 export function planLines(facts: RunFacts, plan: Plan): string[] {
   const s = facts.settings;
   const lines: string[] = [];
-  if (facts.target) lines.push(`Target: ${facts.target.input} → ${facts.target.sha}`);
   if (facts.project) lines.push(`Project: ${facts.project.name ?? '?'} (${facts.project.id})`);
   if (s) lines.push(`Strategy: ${s.strategy} · batch size ${s.batchSize} · soak ${s.soakMs / 1000}s · rollback ${s.rollback} · max stragglers ${s.maxStragglers}`);
   for (const stage of plan.stages) {
@@ -21,9 +19,6 @@ export function planLines(facts: RunFacts, plan: Plan): string[] {
   return lines;
 }
 
-export function printPlan(log: Logger, facts: RunFacts, plan: Plan): void {
-  for (const line of planLines(facts, plan)) log.info(line);
-}
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -76,5 +76,6 @@ export function buildReport(facts: RunFacts, result: RunResult, exitCode: number
     timeline: facts.timeline.map((t) => ({ ...t, startedAt: iso(t.startedAt), endedAt: iso(t.endedAt), durationMs: t.endedAt - t.startedAt })),
     warnings: facts.warnings,
     api: facts.api,
+    runtime: { node: process.version, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
   };
 }

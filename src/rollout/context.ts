@@ -8,6 +8,7 @@ import type { Clock } from '../util/sleep.js';
 import type { ZeropsClient } from '../zerops/client.js';
 import type { ArchiveSource } from './archive.js';
 import type { BuildInfoProbe } from './build-info.js';
+import type { Stop } from './records.js';
 
 export interface Timing {
   pollIntervalMs: number;
@@ -36,6 +37,8 @@ export interface RolloutContext {
   rollback: RollbackMode;
   payload: Payload;
   stop: StopControl;
+  /** Asked before every stage after the first; a Stop ends the rollout there, without rollback. */
+  beforeStage?: () => Promise<Stop | null>;
 }
 
 /** Why no further mutating call may be made. */

@@ -30,17 +30,21 @@ export async function deployAndVerify(ctx: RolloutContext, svc: PlannedService, 
     if (end.status !== 'FINISHED') {
       rec.outcome = 'failed';
       rec.reason = `${svc.strategy} failed: ${describeProcessEnd(end)}`;
+      ctx.log.info(`  ✖ ${svc.hostname}: ${rec.reason}`);
       return { kind: 'deploy-failed', detail: rec.reason };
     }
+    ctx.log.info(`  ${svc.hostname}: ${svc.strategy} finished (${describeProcessEnd(end)}); verifying`);
     const v = await verifyService(ctx, svc, { versionId, sha: ctx.target }, ctx.timing.verifyTimeoutMs);
     rec.verification = { kind: v.kind, detail: v.detail };
     if (v.ok) {
       rec.outcome = 'on-target';
       rec.after = { versionId, sha: ctx.target };
+      ctx.log.info(`  ✔ ${svc.hostname}: verified — ${v.detail}${v.attempts > 1 ? ` (after ${v.attempts} checks)` : ''}`);
       return { kind: 'verified' };
     }
     rec.outcome = 'failed';
     rec.reason = `not verified within verify-timeout: ${v.detail}`;
+    ctx.log.info(`  ✖ ${svc.hostname}: ${rec.reason}`);
     return { kind: 'verify-failed', detail: rec.reason };
   } catch (err) {
     if (err instanceof Stopped || ctx.signal.aborted) {
@@ -51,6 +55,7 @@ export async function deployAndVerify(ctx: RolloutContext, svc: PlannedService, 
     }
     rec.outcome = 'failed';
     rec.reason = describeError(err);
+    ctx.log.info(`  ✖ ${svc.hostname}: ${rec.reason}`);
     return { kind: 'deploy-failed', detail: rec.reason };
   } finally {
     rec.finishedAt = ctx.clock.now();

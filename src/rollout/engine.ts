@@ -43,6 +43,13 @@ export async function runRollout(ctx: RolloutContext, plan: Plan, records: Reado
 
   for (const stage of plan.stages) {
     if (ctx.stop.stopped) break;
+    if (done.length > 0 && ctx.beforeStage) {
+      const early = await ctx.beforeStage();
+      if (early) {
+        ctx.log.warning(early.message, 'Stopped between stages');
+        return { stop: early, rollbackComplete: null, timeline };
+      }
+    }
     const hosts = stage.services.map((s) => s.hostname);
     let verdict = await ctx.log.group(`Stage: ${stage.name} (${hosts.length} service${hosts.length === 1 ? '' : 's'})`, () =>
       timed(stage.name, hosts, () => runStage(ctx, stage, records, stragglers)),
@@ -64,7 +71,7 @@ export async function runRollout(ctx: RolloutContext, plan: Plan, records: Reado
     if (verdict.status === 'stopped' || ctx.stop.stopped) return { stop: stopOf(ctx), rollbackComplete: null, timeline };
     if (verdict.status === 'failed') {
       const message = `Stage ${stage.name} failed: ${verdict.detail}`;
-      ctx.log.error(message, `Stage ${stage.name} failed`);
+      ctx.log.error(verdict.detail, `Stage ${stage.name} failed`);
       const scope = ctx.rollback === 'all' ? [...done, stage] : ctx.rollback === 'stage' ? [stage] : [];
       const toRollBack = scope.flatMap((st) => st.services.map((s) => records.get(s.hostname) as ServiceRecord)).filter((r) => r.changed);
       let rollbackComplete: boolean | null = null;

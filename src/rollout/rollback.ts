@@ -15,6 +15,7 @@ export async function rollBack(ctx: RolloutContext, records: readonly ServiceRec
   if (changed.length === 0) return true;
   ctx.log.info(`Rolling back ${changed.map((r) => r.hostname).join(', ')} to their previous versions.`);
   const results = await Promise.all(changed.map((r) => rollBackOne(ctx, r)));
+  for (const r of changed) if (r.rollback && ['failed', 'held', 'impossible'].includes(r.rollback.status)) ctx.log.info(`  ✖ ${r.hostname}: rollback ${r.rollback.status} — ${r.rollback.detail}`);
   return results.every(Boolean);
 }
 
@@ -42,6 +43,7 @@ async function rollBackOne(ctx: RolloutContext, rec: ServiceRecord): Promise<boo
     if (current?.id === prior.versionId) {
       rec.rollback = { status: 'not-needed', detail: `the previous version ${prior.sha?.slice(0, 7) ?? prior.versionId} is still active` };
       rec.after = { ...prior };
+      ctx.log.info(`  ${host}: nothing to undo — ${rec.rollback.detail}`);
       return true;
     }
     await ctx.stop.guard(`rolling back ${host}`);
@@ -54,6 +56,7 @@ async function rollBackOne(ctx: RolloutContext, rec: ServiceRecord): Promise<boo
     rec.rollback = { status: 'done', detail: `re-activated ${prior.sha?.slice(0, 7) ?? prior.versionId}` };
     rec.outcome = 'rolled-back';
     rec.after = { ...prior };
+    ctx.log.info(`  ↩ ${host}: ${rec.rollback.detail}, verified`);
     return true;
   } catch (err) {
     if (err instanceof Stopped || ctx.signal.aborted) return failRollback(rec, 'held', err instanceof Stopped ? err.reason.message : 'cancelled');

@@ -29,6 +29,7 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'setup', actionDefault: '', description: 'zerops.yaml setup name. Default: each service\'s hostname.' },
   { name: 'target', actionDefault: '', description: 'SHA, short SHA, tag or branch to release; resolved to one full SHA. Default: the triggering commit (`GITHUB_SHA`).' },
   { name: 'required-checks', actionDefault: '', description: 'Check/status names or `*` globs that must be green, newline- or comma-separated. Default: every check and status reported on the commit except this workflow run\'s own (plus the branch ruleset\'s required checks on GitHub).' },
+  { name: 'ignore-checks', actionDefault: '', description: 'Check/status names or `*` globs never waited on when `required-checks` is empty — e.g. the jobs of your other deploy workflows, so two of them on one commit do not wait for each other.' },
   { name: 'checks-timeout', actionDefault: '60m', description: 'How long to wait for the required checks to go green.' },
   { name: 'poll-interval', actionDefault: '10s', description: 'Interval of every polling loop (checks, processes, verification, soak, kill switch).' },
   { name: 'github-token', actionDefault: '${{ github.token }}', env: 'GITHUB_TOKEN', secret: true, description: 'Forge API token (GitHub or Gitea) used to resolve the target and read checks.' },
@@ -49,6 +50,7 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'lock-timeout', actionDefault: '10m', description: 'How long to wait for processes already running on a service before deploying to it.' },
   { name: 'http-timeout', actionDefault: '30s', description: 'Timeout of one API request (retried with capped, jittered backoff when safe).' },
   { name: 'forge', actionDefault: 'auto', description: '`github`, `gitea` or `auto` (Gitea when `GITEA_ACTIONS=true`).' },
+  { name: 'forge-api-url', actionDefault: '', description: 'GitHub/Gitea REST API base. Default: `GITHUB_API_URL` as the runner sets it; set it only to point elsewhere (e.g. at the simulator in CI).' },
   { name: 'sha-variable', actionDefault: 'ZEROPS_ROLLOUT_SHA', description: 'Run environment variable stamped with the target SHA in the deployed zerops.yaml setup, for the app\'s build-info endpoint.' },
 ];
 

@@ -39,6 +39,7 @@ export interface Settings {
   setup: string | null;
   target: string | null;
   requiredChecks: string[];
+  ignoreChecks: string[];
   checksTimeoutMs: number;
   pollIntervalMs: number;
   githubToken: string;
@@ -60,6 +61,8 @@ export interface Settings {
   lockTimeoutMs: number;
   httpTimeoutMs: number;
   forge: ForgeChoice;
+  /** Overrides GITHUB_API_URL; null = use it. */
+  forgeApiUrl: string | null;
   shaVariable: string;
 }
 
@@ -144,6 +147,11 @@ export function readSettings(read: InputReader, env: Record<string, string | und
     if (hasControl(c) || c.length > 255) p.add('required-checks', `${shown(c)} is not a check name.`);
   }
   if (new Set(requiredChecks).size !== requiredChecks.length) p.add('required-checks', 'lists a name twice.');
+  const ignoreChecks = splitList(raw('ignore-checks'));
+  for (const c of ignoreChecks) {
+    if (hasControl(c) || c.length > 255) p.add('ignore-checks', `${shown(c)} is not a check name.`);
+    else if (requiredChecks.includes(c)) p.add('ignore-checks', `\`${c}\` is also in \`required-checks\` — a check cannot be both required and ignored.`);
+  }
   const checksTimeoutMs = parseDurationInput(p, 'checks-timeout', raw('checks-timeout'), '60m', 0, DAY);
   const pollIntervalMs = parseDurationInput(p, 'poll-interval', raw('poll-interval'), '10s', 20, 3_600_000);
 
@@ -180,6 +188,11 @@ export function readSettings(read: InputReader, env: Record<string, string | und
   const lockTimeoutMs = parseDurationInput(p, 'lock-timeout', raw('lock-timeout'), '10m', 0, DAY);
   const httpTimeoutMs = parseDurationInput(p, 'http-timeout', raw('http-timeout'), '30s', 100, 10 * 60_000);
   const forge = parseEnum(p, 'forge', raw('forge'), FORGES, 'auto');
+  const forgeApiUrl = raw('forge-api-url').replace(/\/+$/, '') || null;
+  if (forgeApiUrl) {
+    const problem = urlProblem(forgeApiUrl, { allowHttp: false, what: 'forge-api-url' });
+    if (problem) p.add('forge-api-url', `${shown(forgeApiUrl)} ${problem}`);
+  }
   const shaVariable = raw('sha-variable') || 'ZEROPS_ROLLOUT_SHA';
   if (!ENV_NAME.test(shaVariable)) p.add('sha-variable', `${shown(shaVariable)} is not an environment variable name.`);
 
@@ -201,6 +214,7 @@ export function readSettings(read: InputReader, env: Record<string, string | und
       setup,
       target,
       requiredChecks,
+      ignoreChecks,
       checksTimeoutMs,
       pollIntervalMs,
       githubToken,
@@ -221,6 +235,7 @@ export function readSettings(read: InputReader, env: Record<string, string | und
       lockTimeoutMs,
       httpTimeoutMs,
       forge,
+      forgeApiUrl,
       shaVariable,
     },
   };

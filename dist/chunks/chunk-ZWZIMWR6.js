@@ -24519,6 +24519,7 @@ var INPUTS = [
   { name: "setup", actionDefault: "", description: "zerops.yaml setup name. Default: each service's hostname." },
   { name: "target", actionDefault: "", description: "SHA, short SHA, tag or branch to release; resolved to one full SHA. Default: the triggering commit (`GITHUB_SHA`)." },
   { name: "required-checks", actionDefault: "", description: "Check/status names or `*` globs that must be green, newline- or comma-separated. Default: every check and status reported on the commit except this workflow run's own (plus the branch ruleset's required checks on GitHub)." },
+  { name: "ignore-checks", actionDefault: "", description: "Check/status names or `*` globs never waited on when `required-checks` is empty \u2014 e.g. the jobs of your other deploy workflows, so two of them on one commit do not wait for each other." },
   { name: "checks-timeout", actionDefault: "60m", description: "How long to wait for the required checks to go green." },
   { name: "poll-interval", actionDefault: "10s", description: "Interval of every polling loop (checks, processes, verification, soak, kill switch)." },
   { name: "github-token", actionDefault: "${{ github.token }}", env: "GITHUB_TOKEN", secret: !0, description: "Forge API token (GitHub or Gitea) used to resolve the target and read checks." },
@@ -24539,6 +24540,7 @@ var INPUTS = [
   { name: "lock-timeout", actionDefault: "10m", description: "How long to wait for processes already running on a service before deploying to it." },
   { name: "http-timeout", actionDefault: "30s", description: "Timeout of one API request (retried with capped, jittered backoff when safe)." },
   { name: "forge", actionDefault: "auto", description: "`github`, `gitea` or `auto` (Gitea when `GITEA_ACTIONS=true`)." },
+  { name: "forge-api-url", actionDefault: "", description: "GitHub/Gitea REST API base. Default: `GITHUB_API_URL` as the runner sets it; set it only to point elsewhere (e.g. at the simulator in CI)." },
   { name: "sha-variable", actionDefault: "ZEROPS_ROLLOUT_SHA", description: "Run environment variable stamped with the target SHA in the deployed zerops.yaml setup, for the app's build-info endpoint." }
 ];
 
@@ -25421,6 +25423,9 @@ function readSettings(read, env) {
   for (let c of requiredChecks)
     (hasControl(c) || c.length > 255) && p.add("required-checks", `${shown(c)} is not a check name.`);
   new Set(requiredChecks).size !== requiredChecks.length && p.add("required-checks", "lists a name twice.");
+  let ignoreChecks = splitList(raw("ignore-checks"));
+  for (let c of ignoreChecks)
+    hasControl(c) || c.length > 255 ? p.add("ignore-checks", `${shown(c)} is not a check name.`) : requiredChecks.includes(c) && p.add("ignore-checks", `\`${c}\` is also in \`required-checks\` \u2014 a check cannot be both required and ignored.`);
   let checksTimeoutMs = parseDurationInput(p, "checks-timeout", raw("checks-timeout"), "60m", 0, DAY), pollIntervalMs = parseDurationInput(p, "poll-interval", raw("poll-interval"), "10s", 20, 36e5), killSwitch = raw("kill-switch"), killSwitchVariable = raw("kill-switch-variable") || "ZEROPS_DEPLOY_DISABLED";
   ENV_NAME.test(killSwitchVariable) || p.add("kill-switch-variable", `${shown(killSwitchVariable)} is not a variable name (letters, digits, \`_\`).`);
   let verifyAllowHttp = parseBool(p, "verify-allow-http", raw("verify-allow-http"), !1), verifyUrl = raw("verify-url") || null;
@@ -25432,7 +25437,12 @@ function readSettings(read, env) {
     (!REF_TEXT.test(r) || r.startsWith("refs/") && !/^refs\/(heads|tags)\/./.test(r)) && p.add("allowed-refs", `${shown(r)} is not a branch, \`refs/heads/\u2026\` or \`refs/tags/\u2026\` pattern.`);
   let allowDowngrade = parseBool(p, "allow-downgrade", raw("allow-downgrade"), !1), dryRun = parseBool(p, "dry-run", raw("dry-run"), !1), deploymentEnvironmentRaw = read("deployment-environment").trim(), deploymentEnvironment = deploymentEnvironmentRaw === "" ? null : deploymentEnvironmentRaw;
   deploymentEnvironment && (hasControl(deploymentEnvironment) || deploymentEnvironment.length > 255) && p.add("deployment-environment", `${shown(deploymentEnvironment)} is not an environment name.`);
-  let deployTimeoutMs = parseDurationInput(p, "deploy-timeout", raw("deploy-timeout"), "70m", 1e3, DAY), lockTimeoutMs = parseDurationInput(p, "lock-timeout", raw("lock-timeout"), "10m", 0, DAY), httpTimeoutMs = parseDurationInput(p, "http-timeout", raw("http-timeout"), "30s", 100, 10 * 6e4), forge = parseEnum(p, "forge", raw("forge"), FORGES, "auto"), shaVariable = raw("sha-variable") || "ZEROPS_ROLLOUT_SHA";
+  let deployTimeoutMs = parseDurationInput(p, "deploy-timeout", raw("deploy-timeout"), "70m", 1e3, DAY), lockTimeoutMs = parseDurationInput(p, "lock-timeout", raw("lock-timeout"), "10m", 0, DAY), httpTimeoutMs = parseDurationInput(p, "http-timeout", raw("http-timeout"), "30s", 100, 10 * 6e4), forge = parseEnum(p, "forge", raw("forge"), FORGES, "auto"), forgeApiUrl = raw("forge-api-url").replace(/\/+$/, "") || null;
+  if (forgeApiUrl) {
+    let problem = urlProblem(forgeApiUrl, { allowHttp: !1, what: "forge-api-url" });
+    problem && p.add("forge-api-url", `${shown(forgeApiUrl)} ${problem}`);
+  }
+  let shaVariable = raw("sha-variable") || "ZEROPS_ROLLOUT_SHA";
   return ENV_NAME.test(shaVariable) || p.add("sha-variable", `${shown(shaVariable)} is not an environment variable name.`), p.empty ? {
     ok: !0,
     settings: {
@@ -25450,6 +25460,7 @@ function readSettings(read, env) {
       setup,
       target,
       requiredChecks,
+      ignoreChecks,
       checksTimeoutMs,
       pollIntervalMs,
       githubToken,
@@ -25470,6 +25481,7 @@ function readSettings(read, env) {
       lockTimeoutMs,
       httpTimeoutMs,
       forge,
+      forgeApiUrl,
       shaVariable
     }
   } : { ok: !1, problems: p.items };
@@ -25857,8 +25869,8 @@ function newestPerName(rows) {
   }
   return out;
 }
-function evaluateChecks(rows, requiredPatterns, rulesRequired) {
-  let foreign = rows.filter((r) => !r.ownRun), latest = newestPerName(foreign), required = [], add = (name, explicit) => {
+function evaluateChecks(rows, requiredPatterns, rulesRequired, ignorePatterns = []) {
+  let ignored = ignorePatterns.map((p) => globToRegExp(p)), latest = newestPerName(rows.filter((r) => !r.ownRun)), candidates = [...latest.keys()].filter((n) => !ignored.some((re) => re.test(n))), required = [], add = (name, explicit) => {
     if (required.some((r) => r.name === name)) return;
     let row = latest.get(name);
     required.push(row ? { name, explicit, state: row.state, raw: row.raw, url: row.url } : { name, explicit, state: "missing", raw: "not reported yet", url: null });
@@ -25869,13 +25881,13 @@ function evaluateChecks(rows, requiredPatterns, rulesRequired) {
         add(pattern, !0);
         continue;
       }
-      let re = globToRegExp(pattern), matches = [...latest.keys()].filter((n) => re.test(n)).sort();
+      let re = globToRegExp(pattern), matches = candidates.filter((n) => re.test(n)).sort();
       matches.length === 0 && add(pattern, !1);
       for (let n of matches) add(n, !1);
     }
   else {
     for (let name of rulesRequired) add(name, !0);
-    for (let name of [...latest.keys()].sort()) add(name, !1);
+    for (let name of candidates.sort()) add(name, !1);
   }
   let green = (r) => r.state === "success" || !r.explicit && (r.state === "skipped" || r.state === "neutral"), failed = (r) => r.state === "failure" || r.explicit && (r.state === "skipped" || r.state === "neutral"), verdict = "pending";
   return required.some(failed) ? verdict = "failed" : required.length > 0 && required.every(green) && (verdict = "green"), { verdict, required };
@@ -25892,7 +25904,7 @@ async function waitForChecks(o) {
     polls++, await o.onPoll?.();
     let evaluation;
     try {
-      evaluation = evaluateChecks(await o.forge.readChecks(o.sha), o.requiredPatterns, rulesRequired);
+      evaluation = evaluateChecks(await o.forge.readChecks(o.sha), o.requiredPatterns, rulesRequired, o.ignorePatterns);
     } catch (err) {
       if (err instanceof HttpError && err.rateLimited && err.retryAfterMs !== void 0 && o.clock.now() + err.retryAfterMs < deadline && !o.once) {
         o.log.warning(`Forge rate limit reached while reading checks; waiting ${formatDuration(err.retryAfterMs)} for it to reset.`, "Rate limited"), await o.clock.sleep(err.retryAfterMs, o.signal);
@@ -26221,7 +26233,8 @@ function buildReport(facts, result, exitCode) {
     })),
     timeline: facts.timeline.map((t) => ({ ...t, startedAt: iso(t.startedAt), endedAt: iso(t.endedAt), durationMs: t.endedAt - t.startedAt })),
     warnings: facts.warnings,
-    api: facts.api
+    api: facts.api,
+    runtime: { node: process.version, maxRssBytes: process.resourceUsage().maxRSS * 1024 }
   };
 }
 
@@ -26390,7 +26403,7 @@ async function finishRun(deps, log, redactor, facts) {
 // src/report/plan-log.ts
 function planLines(facts, plan) {
   let s = facts.settings, lines = [];
-  facts.target && lines.push(`Target: ${facts.target.input} \u2192 ${facts.target.sha}`), facts.project && lines.push(`Project: ${facts.project.name ?? "?"} (${facts.project.id})`), s && lines.push(`Strategy: ${s.strategy} \xB7 batch size ${s.batchSize} \xB7 soak ${s.soakMs / 1e3}s \xB7 rollback ${s.rollback} \xB7 max stragglers ${s.maxStragglers}`);
+  facts.project && lines.push(`Project: ${facts.project.name ?? "?"} (${facts.project.id})`), s && lines.push(`Strategy: ${s.strategy} \xB7 batch size ${s.batchSize} \xB7 soak ${s.soakMs / 1e3}s \xB7 rollback ${s.rollback} \xB7 max stragglers ${s.maxStragglers}`);
   for (let stage of plan.stages) {
     let items = stage.services.map((p) => `${p.hostname} [${p.strategy}${p.before.sha ? ` from ${shortSha(p.before.sha)}` : ""}]`);
     lines.push(`${stage.name === "canary" ? "Canary" : capitalise(stage.name)}: ${items.join(", ") || "(none)"}`);
@@ -26399,9 +26412,6 @@ function planLines(facts, plan) {
   skipped.length > 0 && lines.push(`Already on target (skipped): ${skipped.join(", ")}`);
   for (let p of plan.services) p.note && lines.push(`Note: ${p.hostname} ${p.note}`);
   return lines;
-}
-function printPlan(log, facts, plan) {
-  for (let line of planLines(facts, plan)) log.info(line);
 }
 function capitalise(s) {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -26588,15 +26598,16 @@ async function deployAndVerify(ctx, svc, rec, deadline) {
     rec.deployedVersionId = versionId, rec.processId = process2.id;
     let end = await waitForProcess(ctx, process2.id, svc.hostname, deadline);
     if (end.status !== "FINISHED")
-      return rec.outcome = "failed", rec.reason = `${svc.strategy} failed: ${describeProcessEnd(end)}`, { kind: "deploy-failed", detail: rec.reason };
+      return rec.outcome = "failed", rec.reason = `${svc.strategy} failed: ${describeProcessEnd(end)}`, ctx.log.info(`  \u2716 ${svc.hostname}: ${rec.reason}`), { kind: "deploy-failed", detail: rec.reason };
+    ctx.log.info(`  ${svc.hostname}: ${svc.strategy} finished (${describeProcessEnd(end)}); verifying`);
     let v = await verifyService(ctx, svc, { versionId, sha: ctx.target }, ctx.timing.verifyTimeoutMs);
-    return rec.verification = { kind: v.kind, detail: v.detail }, v.ok ? (rec.outcome = "on-target", rec.after = { versionId, sha: ctx.target }, { kind: "verified" }) : (rec.outcome = "failed", rec.reason = `not verified within verify-timeout: ${v.detail}`, { kind: "verify-failed", detail: rec.reason });
+    return rec.verification = { kind: v.kind, detail: v.detail }, v.ok ? (rec.outcome = "on-target", rec.after = { versionId, sha: ctx.target }, ctx.log.info(`  \u2714 ${svc.hostname}: verified \u2014 ${v.detail}${v.attempts > 1 ? ` (after ${v.attempts} checks)` : ""}`), { kind: "verified" }) : (rec.outcome = "failed", rec.reason = `not verified within verify-timeout: ${v.detail}`, ctx.log.info(`  \u2716 ${svc.hostname}: ${rec.reason}`), { kind: "verify-failed", detail: rec.reason });
   } catch (err) {
     if (err instanceof Stopped || ctx.signal.aborted) {
       let reason = err instanceof Stopped ? err.reason.message : "cancelled";
       return rec.outcome = rec.changed ? "in-flight" : "untouched", rec.reason = rec.changed ? `a deploy was under way when the run stopped: ${reason}` : `not deployed: ${reason}`, { kind: "stopped" };
     }
-    return rec.outcome = "failed", rec.reason = describeError(err), { kind: "deploy-failed", detail: rec.reason };
+    return rec.outcome = "failed", rec.reason = describeError(err), ctx.log.info(`  \u2716 ${svc.hostname}: ${rec.reason}`), { kind: "deploy-failed", detail: rec.reason };
   } finally {
     rec.finishedAt = ctx.clock.now();
   }
@@ -26658,7 +26669,11 @@ async function findProcessFor(ctx, svc, versionId, since) {
 // src/rollout/rollback.ts
 async function rollBack(ctx, records) {
   let changed = records.filter((r) => r.changed && r.outcome !== "rolled-back");
-  return changed.length === 0 ? !0 : (ctx.log.info(`Rolling back ${changed.map((r) => r.hostname).join(", ")} to their previous versions.`), (await Promise.all(changed.map((r) => rollBackOne(ctx, r)))).every(Boolean));
+  if (changed.length === 0) return !0;
+  ctx.log.info(`Rolling back ${changed.map((r) => r.hostname).join(", ")} to their previous versions.`);
+  let results = await Promise.all(changed.map((r) => rollBackOne(ctx, r)));
+  for (let r of changed) r.rollback && ["failed", "held", "impossible"].includes(r.rollback.status) && ctx.log.info(`  \u2716 ${r.hostname}: rollback ${r.rollback.status} \u2014 ${r.rollback.detail}`);
+  return results.every(Boolean);
 }
 async function rollBackOne(ctx, rec) {
   let host = rec.hostname, prior = rec.before;
@@ -26671,12 +26686,12 @@ async function rollBackOne(ctx, rec) {
       PROCESS_IN_FLIGHT.includes(p.status) && (await ctx.stop.guard(`cancelling the deploy of ${host}`), await ctx.zerops.cancelProcess(p.id, host, ctx.signal), await waitForProcess(ctx, p.id, host, deadline));
     }
     if ((await ctx.zerops.getService(rec.serviceId, host, ctx.signal)).activeVersion?.id === prior.versionId)
-      return rec.rollback = { status: "not-needed", detail: `the previous version ${prior.sha?.slice(0, 7) ?? prior.versionId} is still active` }, rec.after = { ...prior }, !0;
+      return rec.rollback = { status: "not-needed", detail: `the previous version ${prior.sha?.slice(0, 7) ?? prior.versionId} is still active` }, rec.after = { ...prior }, ctx.log.info(`  ${host}: nothing to undo \u2014 ${rec.rollback.detail}`), !0;
     await ctx.stop.guard(`rolling back ${host}`);
     let versionId = prior.versionId, process2 = await sendDeployCall(ctx, { hostname: host, serviceId: rec.serviceId }, versionId, "rollback", () => ctx.zerops.deploy(versionId, host, null, null, ctx.signal)), end = await waitForProcess(ctx, process2.id, host, deadline);
     if (end.status !== "FINISHED") return failRollback(rec, "failed", describeProcessEnd(end));
     let v = await verifyService(ctx, { hostname: host, serviceId: rec.serviceId }, prior, ctx.timing.verifyTimeoutMs);
-    return v.ok ? (rec.rollback = { status: "done", detail: `re-activated ${prior.sha?.slice(0, 7) ?? prior.versionId}` }, rec.outcome = "rolled-back", rec.after = { ...prior }, !0) : failRollback(rec, "failed", `rollback not verified: ${v.detail}`);
+    return v.ok ? (rec.rollback = { status: "done", detail: `re-activated ${prior.sha?.slice(0, 7) ?? prior.versionId}` }, rec.outcome = "rolled-back", rec.after = { ...prior }, ctx.log.info(`  \u21A9 ${host}: ${rec.rollback.detail}, verified`), !0) : failRollback(rec, "failed", `rollback not verified: ${v.detail}`);
   } catch (err) {
     return err instanceof Stopped || ctx.signal.aborted ? failRollback(rec, "held", err instanceof Stopped ? err.reason.message : "cancelled") : failRollback(rec, "failed", describeError(err));
   }
@@ -26776,6 +26791,11 @@ async function runRollout(ctx, plan, records) {
   };
   for (let stage of plan.stages) {
     if (ctx.stop.stopped) break;
+    if (done.length > 0 && ctx.beforeStage) {
+      let early = await ctx.beforeStage();
+      if (early)
+        return ctx.log.warning(early.message, "Stopped between stages"), { stop: early, rollbackComplete: null, timeline };
+    }
     let hosts = stage.services.map((s) => s.hostname), verdict = await ctx.log.group(
       `Stage: ${stage.name} (${hosts.length} service${hosts.length === 1 ? "" : "s"})`,
       () => timed(stage.name, hosts, () => runStage(ctx, stage, records, stragglers))
@@ -26798,7 +26818,7 @@ async function runRollout(ctx, plan, records) {
     if (verdict.status === "stopped" || ctx.stop.stopped) return { stop: stopOf(ctx), rollbackComplete: null, timeline };
     if (verdict.status === "failed") {
       let message = `Stage ${stage.name} failed: ${verdict.detail}`;
-      ctx.log.error(message, `Stage ${stage.name} failed`);
+      ctx.log.error(verdict.detail, `Stage ${stage.name} failed`);
       let toRollBack = (ctx.rollback === "all" ? [...done, stage] : ctx.rollback === "stage" ? [stage] : []).flatMap((st) => st.services.map((s) => records.get(s.hostname))).filter((r) => r.changed), rollbackComplete = null;
       if (ctx.rollback === "none") ctx.log.warning("rollback: none \u2014 the services this run changed are left as they are.", "No rollback");
       else if (toRollBack.length > 0) {
@@ -27079,7 +27099,7 @@ function loadSettings(deps, redactor) {
   return result.settings;
 }
 async function release(deps, s, log, redactor, facts, keep) {
-  let runCtx = readRunContext(deps.env, s.forge), zeropsYaml = s.strategy === "activate" ? null : loadYamlIfAny(s), adapters = createAdapters(s, runCtx, deps.clock, redactor, log);
+  let runCtx = readRunContext(s.forgeApiUrl ? { ...deps.env, GITHUB_API_URL: s.forgeApiUrl } : deps.env, s.forge), zeropsYaml = s.strategy === "activate" ? null : loadYamlIfAny(s), adapters = createAdapters(s, runCtx, deps.clock, redactor, log);
   keep(adapters);
   let { forge, zerops } = adapters;
   facts.forge = { kind: forge.kind, repository: forge.repo, serverUrl: forge.serverUrl, runUrl: forge.runUrl() };
@@ -27097,14 +27117,22 @@ async function release(deps, s, log, redactor, facts, keep) {
     `No control-token: the kill switch is the job-start value of ${s.killSwitchVariable} only, NOT re-read live. Give a token that can read Actions variables to make it live.`,
     "Kill switch not live"
   ), await log.group("Gates: kill switch, target, allowed refs", async () => {
-    await killSwitch.assertOpen("anything was changed"), facts.target = await resolveTarget(forge, s.target, runCtx.sha), log.info(`Target ${facts.target.input} resolved to ${facts.target.sha}`), facts.refPolicy = await checkRefPolicy(forge, facts.target.sha, s.allowedRefs), log.info(`Allowed: ${facts.target.sha.slice(0, 12)} is the ${facts.refPolicy.how} of ${facts.refPolicy.allowedBy} (refs checked: ${facts.refPolicy.checked.join(", ")})`);
+    await killSwitch.assertOpen("anything was changed"), facts.target = await resolveTarget(forge, s.target, runCtx.sha);
+    let via = facts.target.fromInput ? `\`target\` ${facts.target.input}` : `the triggering commit (GITHUB_SHA${runCtx.ref ? `, ${runCtx.ref}` : ""})`;
+    log.info(`Target: ${via} \u2192 ${facts.target.sha}`), facts.refPolicy = await checkRefPolicy(forge, facts.target.sha, s.allowedRefs), log.info(`Allowed: ${facts.target.sha.slice(0, 12)} is the ${facts.refPolicy.how} of ${facts.refPolicy.allowedBy} (refs checked: ${facts.refPolicy.checked.join(", ")})`);
   });
-  let target = facts.target, planOnce = () => log.group("Plan", async () => {
+  let target = facts.target, printed = [], planOnce = (title) => log.group(title, async () => {
     let scope = await checkScope(zerops, s.projectId);
-    facts.project = { id: scope.project.id, name: scope.project.name }, scope.warning && log.warning(scope.warning, "Token not production-scoped");
+    facts.project = { id: scope.project.id, name: scope.project.name }, scope.warning && printed.length === 0 && log.warning(scope.warning, "Token not production-scoped");
     let { plan: plan2 } = await buildPlan({ zerops, forge, settings: s, target: target.sha, log, setups: zeropsYaml?.setups ?? null, hasArtifact: s.artifact.length > 0 });
-    return facts.plan = plan2, facts.records = recordsOf(plan2), printPlan(log, facts, plan2), plan2;
-  }), plan = await planOnce(), payload = await preparePayload(s, plan, target.sha, zeropsYaml);
+    facts.plan = plan2, facts.records = recordsOf(plan2);
+    let lines = planLines(facts, plan2);
+    if (printed.length > 0 && lines.join(`
+`) === printed.join(`
+`)) log.info("Unchanged since the checks started.");
+    else for (let line of lines) log.info(line);
+    return printed = lines, plan2;
+  }), plan = await planOnce("Plan"), payload = await preparePayload(s, plan, target.sha, zeropsYaml);
   if (facts.records.every((r) => r.outcome === "skipped")) {
     log.info(`Every service already runs ${target.sha.slice(0, 12)}: nothing to do.`);
     return;
@@ -27115,6 +27143,7 @@ async function release(deps, s, log, redactor, facts, keep) {
       forge,
       sha: target.sha,
       requiredPatterns: s.requiredChecks,
+      ignorePatterns: s.ignoreChecks,
       rulesBranch: rulesBranchOf(runCtx),
       timeoutMs: s.checksTimeoutMs,
       pollIntervalMs: s.pollIntervalMs,
@@ -27130,13 +27159,10 @@ async function release(deps, s, log, redactor, facts, keep) {
   }
   let superseded = await checkSuperseded(forge, runCtx, target.sha, target.fromInput);
   if (superseded) {
-    facts.stop = {
-      kind: "superseded",
-      message: `Superseded: ${superseded.branch} has moved on to ${superseded.newer.slice(0, 12)}; this run (for ${target.sha.slice(0, 12)}) stops before changing anything so the newer run releases it.`
-    };
+    facts.stop = supersededStop(superseded, target.sha, !1);
     return;
   }
-  if (facts.checks.polls > 1 && (plan = await planOnce(), facts.records.every((r) => r.outcome === "skipped")))
+  if (facts.checks.polls > 1 && (plan = await planOnce("Plan (re-read after the checks wait)"), facts.records.every((r) => r.outcome === "skipped")))
     return;
   facts.deploymentId = await recordDeploymentStart(forge, s, target.sha, log);
   let stop = new StopControl(killSwitch, deps.signal), ctx = {
@@ -27150,9 +27176,18 @@ async function release(deps, s, log, redactor, facts, keep) {
     maxStragglers: s.maxStragglers,
     rollback: s.rollback,
     payload,
-    stop
+    stop,
+    // Between stages too: an older push run must not alternate stages with a newer one.
+    beforeStage: async () => {
+      let newer = await checkSuperseded(forge, runCtx, target.sha, target.fromInput);
+      return newer ? supersededStop(newer, target.sha, !0) : null;
+    }
   }, byHost = new Map(facts.records.map((r) => [r.hostname, r])), result = await runRollout(ctx, plan, byHost);
   facts.timeline = result.timeline, facts.stop = result.stop, facts.rollbackComplete = result.rollbackComplete, facts.killSwitch = switchFacts(), deps.signal.aborted || await refreshAfter(adapters, s, facts.records, log);
+}
+function supersededStop(s, target, midway) {
+  let what = midway ? "stops before its next stage (nothing is rolled back)" : "stops before changing anything";
+  return { kind: "superseded", message: `Superseded: ${s.branch} has moved on to ${s.newer.slice(0, 12)}; this run (for ${target.slice(0, 12)}) ${what} so the newer run releases it.` };
 }
 function loadYamlIfAny(s) {
   let path = findZeropsYaml(s.zeropsYamlPath, s.sourceDir);
@@ -27233,4 +27268,4 @@ export {
   cancelOnSignals,
   realClock
 };
-/*! For license information please see chunk-AI5AP745.js.LEGAL.txt */
+/*! For license information please see chunk-ZWZIMWR6.js.LEGAL.txt */

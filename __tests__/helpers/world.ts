@@ -1,0 +1,131 @@
+// Scenario builders for the end-to-end tests: one production project, a repository
+// whose commits are real (from makeRepo), tokens with recognisable values (so the
+// secret scan can look for them), and inputs that point the bundle at the simulator.
+import type { CheckSpec, FaultSpec, Scenario, ServiceSpec, Simulator, StatusSpec, ZeropsScenario } from '../../sim/index.js';
+
+export const OWNER = 'acme';
+export const REPO = 'shop';
+export const PROJECT_ID = 'prodProject0000000000A';
+export const OTHER_PROJECT_ID = 'stagingProject00000000B';
+export const ZEROPS_TOKEN = 'zt-prod-8f3a9c2e71b44d05a6e1';
+export const FORGE_TOKEN = 'ghs_jobToken0123456789abcdefXYZ';
+export const CONTROL_TOKEN = 'ctl_varsToken9876543210fedcbaQRS';
+export const RUN_ID = 4242;
+export const OWN_SUITE = 9000;
+export const DEFAULT_SERVICES = ['api', 'web', 'worker', 'admin'];
+
+export interface WorldOptions {
+  /** Real commit SHAs, oldest first; the last is the tip of main. */
+  shas: string[];
+  services?: string[];
+  /** What every service (or each named one) runs at start; null = never deployed. Default: shas[0]. */
+  deployed?: string | Record<string, string | null>;
+  /** Extra kept (BACKUP) versions per service, oldest first. */
+  kept?: Record<string, string[]>;
+  service?: Record<string, Partial<ServiceSpec>>;
+  extraServices?: ServiceSpec[];
+  forge?: 'github' | 'gitea';
+  /** Check runs on the target (GitHub). Default: one green `test`. */
+  checks?: CheckSpec[];
+  /** Commit statuses on the target. Default on Gitea: one green `CI / test (push)`. */
+  statuses?: StatusSpec[];
+  variables?: Record<string, string>;
+  tags?: Record<string, string>;
+  branches?: Record<string, string>;
+  zerops?: Partial<ZeropsScenario>;
+  faults?: FaultSpec[];
+  /** The Zerops token also reaches a staging project (not production-scoped). */
+  broadToken?: boolean;
+  /** The control token may not read variables (403). */
+  controlForbidden?: boolean;
+  rules?: Record<string, string[]>;
+}
+
+export function world(o: WorldOptions): Scenario {
+  const target = o.shas[o.shas.length - 1] as string;
+  const hostnames = o.services ?? DEFAULT_SERVICES;
+  const deployedOf = (h: string): string | null => (typeof o.deployed === 'string' ? o.deployed : o.deployed && h in o.deployed ? (o.deployed[h] ?? null) : (o.shas[0] as string));
+  const services: ServiceSpec[] = hostnames.map((hostname) => {
+    const current = deployedOf(hostname);
+    const versions = [...(o.kept?.[hostname] ?? []).map((sha) => ({ sha })), ...(current ? [{ sha: current, status: 'ACTIVE' }] : [])];
+    return { hostname, ...(versions.length ? { versions } : {}), ...o.service?.[hostname] };
+  });
+  const forge = o.forge ?? 'github';
+  const commits = o.shas.map((sha, i) => ({ sha, message: `release ${i + 1}` }));
+  const tokens = [
+    { value: FORGE_TOKEN, variables: false },
+    { value: CONTROL_TOKEN, variables: !o.controlForbidden },
+  ];
+  const common = {
+    owner: OWNER,
+    repo: REPO,
+    defaultBranch: 'main',
+    commits,
+    branches: o.branches ?? { main: target },
+    tags: o.tags ?? {},
+    tokens,
+    variables: o.variables ?? {},
+  };
+  const scenario: Scenario = {
+    seed: 7,
+    zerops: {
+      durationMs: 150,
+      pendingMs: 10,
+      ...o.zerops,
+      tokens: [{ value: ZEROPS_TOKEN, projects: o.broadToken ? [PROJECT_ID, OTHER_PROJECT_ID] : [PROJECT_ID] }],
+      projects: [
+        { id: PROJECT_ID, name: 'production', services: [...services, ...(o.extraServices ?? [])] },
+        { id: OTHER_PROJECT_ID, name: 'staging', services: [{ hostname: 'api', versions: [{ sha: o.shas[0] as string }] }] },
+      ],
+    },
+    faults: o.faults ?? [],
+  };
+  if (forge === 'github') {
+    scenario.github = {
+      ...common,
+      run: { id: RUN_ID, checkSuiteId: OWN_SUITE },
+      checkRuns: {
+        [target]: [
+          ...(o.checks ?? [{ name: 'test', status: 'completed', conclusion: 'success' }]),
+          // This very job: in progress forever; waiting on it would never end.
+          { name: 'deploy', status: 'in_progress', suiteId: OWN_SUITE },
+        ],
+      },
+      statuses: o.statuses ? { [target]: o.statuses } : {},
+      rules: o.rules ?? {},
+    };
+  } else {
+    scenario.gitea = {
+      ...common,
+      statuses: {
+        [target]: [
+          ...(o.statuses ?? [{ context: 'CI / test (push)', state: 'success' }]),
+          { context: 'Deploy / deploy (push)', state: 'pending', targetUrl: `/acme/shop/actions/runs/17/jobs/1` },
+        ],
+      },
+    };
+  }
+  return scenario;
+}
+
+/** Inputs pointing the bundle at the simulator, fast timings for tests. */
+export function baseInputs(sim: Simulator, sourceDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'zerops-token': ZEROPS_TOKEN,
+    'zerops-api-url': sim.urls.zerops,
+    'project-id': PROJECT_ID,
+    services: DEFAULT_SERVICES.join(','),
+    'batch-size': '2',
+    soak: '0s',
+    'poll-interval': '40ms',
+    'checks-timeout': '10s',
+    'verify-url': `${sim.urls.buildInfo}/{service}/build-info`,
+    'verify-timeout': '3s',
+    'control-token': CONTROL_TOKEN,
+    'http-timeout': '3s',
+    'lock-timeout': '5s',
+    'deploy-timeout': '20s',
+    'source-dir': sourceDir,
+    ...extra,
+  };
+}

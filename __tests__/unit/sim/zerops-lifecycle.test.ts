@@ -1,0 +1,278 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { sha, startSimulator, type Scenario, type ServiceSpec, type Simulator } from '../../../sim/index.js';
+import { PROJECT_ID, ZEROPS_TOKEN, pushVersion, request, sleep, waitFor, waitForProcess, zerops, zeropsYaml } from './helpers.js';
+
+function scenario(services: ServiceSpec[], extra: Partial<NonNullable<Scenario['zerops']>> = {}): Scenario {
+  return {
+    seed: 7,
+    zerops: {
+      pendingMs: 15,
+      durationMs: 60,
+      tokens: [{ value: ZEROPS_TOKEN, projects: [PROJECT_ID] }],
+      projects: [{ id: PROJECT_ID, name: 'production', services }],
+      ...extra,
+    },
+  };
+}
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+describe('deploy lifecycle', () => {
+  it('walks a build-and-deploy PENDING → RUNNING → FINISHED and moves ACTIVE/BACKUP', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }]));
+    const api = zerops(sim);
+    const { processId, versionId } = await pushVersion(sim, 'app', sha(2));
+
+    const seenProcess = new Set<string>();
+    const seenVersion = new Set<string>();
+    await waitFor(async () => {
+      const process = (await api.get(`/process/${processId}`)).body;
+      seenProcess.add(process.status);
+      seenVersion.add(process.appVersion.status);
+      return process.status === 'FINISHED';
+    });
+    expect([...seenProcess]).toEqual(['PENDING', 'RUNNING', 'FINISHED']);
+    expect(seenVersion.has('WAITING_TO_BUILD')).toBe(true);
+    expect(seenVersion.has('BUILDING')).toBe(true);
+    expect(seenVersion.has('ACTIVE')).toBe(true);
+
+    const process = (await api.get(`/process/${processId}`)).body;
+    expect(process).toMatchObject({ actionName: 'stack.build', serviceStacks: [{ name: 'app' }], appVersion: { id: versionId, name: sha(2) }, publicMeta: null });
+    expect(process.started).not.toBeNull();
+    expect(process.finished).not.toBeNull();
+
+    const service = sim.service('app');
+    expect(service.activeVersion).toMatchObject({ id: versionId, sha: sha(2), status: 'ACTIVE' });
+    expect(service.versions.map((v) => v.status)).toEqual(['ACTIVE', 'BACKUP']);
+    const version = (await api.get(`/app-version/${versionId}`)).body;
+    expect(version.activationDate).not.toBeNull();
+    expect(version.build.pipelineFinish).not.toBeNull();
+  });
+
+  it('keeps only the 10 most recent versions', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: Array.from({ length: 9 }, (_, i) => ({ sha: sha(`old-${i}`) })) }], { durationMs: 10, pendingMs: 1 }));
+    const api = zerops(sim);
+    const firstId = sim.service('app').versions.at(-1)?.id;
+    for (let i = 0; i < 3; i++) {
+      const { processId } = await pushVersion(sim, 'app', sha(`new-${i}`));
+      await waitForProcess(sim, processId);
+    }
+    const service = sim.service('app');
+    expect(service.versions).toHaveLength(10);
+    expect(service.versions.filter((v) => v.status === 'ACTIVE')).toHaveLength(1);
+    expect(service.activeVersion?.name).toBe(sha('new-2'));
+    expect((await api.get(`/app-version/${firstId}`)).status).toBe(404);
+    const list = await api.get(`/service-stack/${service.id}/app-version?limit=100`);
+    expect(list.body.totalCount).toBe(10);
+    expect(list.body.list[0].sequence).toBeGreaterThan(list.body.list[1].sequence);
+  });
+
+  it('fails at build or deploy and keeps the previous version ACTIVE', async () => {
+    sim = await startSimulator(scenario([
+      { hostname: 'build', versions: [{ sha: sha(1) }], deploy: { failAt: 'build' } },
+      { hostname: 'deploy', versions: [{ sha: sha(1) }], deploy: { failAt: 'deploy' } },
+    ]));
+    const built = await pushVersion(sim, 'build', sha(2));
+    const deployed = await pushVersion(sim, 'deploy', sha(2));
+    const [buildProcess, deployProcess] = await Promise.all([waitForProcess(sim, built.processId), waitForProcess(sim, deployed.processId)]);
+    expect(buildProcess.status).toBe('FAILED');
+    expect(buildProcess.appVersion.status).toBe('BUILD_FAILED');
+    expect(deployProcess.status).toBe('FAILED');
+    expect(deployProcess.appVersion.status).toBe('DEPLOY_FAILED');
+    for (const hostname of ['build', 'deploy']) {
+      expect(sim.service(hostname).activeVersion?.sha).toBe(sha(1));
+      expect(sim.service(hostname).buildInfoSha).toBe(sha(1));
+    }
+  });
+
+  it('fails only the first failTimes deploys', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }], deploy: { failTimes: 1 } }]));
+    const first = await pushVersion(sim, 'app', sha(2));
+    expect((await waitForProcess(sim, first.processId)).status).toBe('FAILED');
+    const second = await pushVersion(sim, 'app', sha(3));
+    expect((await waitForProcess(sim, second.processId)).status).toBe('FINISHED');
+    expect(sim.service('app').activeVersion?.sha).toBe(sha(3));
+  });
+
+  it('keeps a stuck deploy RUNNING', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }], deploy: { stuck: true } }]));
+    const { processId } = await pushVersion(sim, 'app', sha(2));
+    await sleep(150);
+    const process = (await zerops(sim).get(`/process/${processId}`)).body;
+    expect(process.status).toBe('RUNNING');
+    expect(process.appVersion.status).toBe('DEPLOYING');
+  });
+
+  it('queues deploys behind a pre-existing running process (deploy lock)', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }], runningProcess: { finishAfterMs: 300, actionName: 'stack.build' } }]));
+    const api = zerops(sim);
+    const serviceId = await api.serviceId('app');
+    const running = await api.get(`/service-stack/${serviceId}/process?statuses=PENDING,RUNNING`);
+    expect(running.body.totalCount).toBe(1);
+    expect(running.body.list[0]).toMatchObject({ status: 'RUNNING', actionName: 'stack.build', appVersion: null });
+
+    const { processId } = await pushVersion(sim, 'app', sha(2));
+    await sleep(60);
+    expect((await api.get(`/process/${processId}`)).body.status).toBe('PENDING');
+    const ended = await waitForProcess(sim, processId);
+    expect(ended.status).toBe('FINISHED');
+    const lock = (await api.get(`/process/${running.body.list[0].id}`)).body;
+    expect(lock.status).toBe('FINISHED');
+    expect(Date.parse(ended.started)).toBeGreaterThanOrEqual(Date.parse(lock.finished));
+  });
+
+  it('deploys an upload without a build (stack.deploy) and re-activates a BACKUP version (rollback)', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }, { sha: sha(2) }] }], { activateMs: 30 }));
+    const api = zerops(sim);
+    const serviceId = await api.serviceId('app');
+    const created = (await api.post(`/service-stack/${serviceId}/app-version`, { name: sha(3) })).body;
+    await fetch(created.uploadUrl, { method: 'PUT', body: 'prebuilt' });
+    const deploy = await api.put(`/app-version/${created.id}/deploy`, {});
+    expect(deploy.body.actionName).toBe('stack.deploy');
+    const seen = new Set<string>();
+    await waitFor(async () => {
+      const process = (await api.get(`/process/${deploy.body.id}`)).body;
+      seen.add(process.appVersion.status);
+      return process.status === 'FINISHED';
+    });
+    expect(seen.has('BUILDING')).toBe(false);
+    expect(sim.service('app').activeVersion?.sha).toBe(sha(3));
+
+    const backup = sim.service('app').versions.find((v) => v.sha === sha(1));
+    const rollback = await api.put(`/app-version/${backup?.id}/deploy`, {});
+    expect(rollback.status).toBe(200);
+    expect((await waitForProcess(sim, rollback.body.id)).status).toBe('FINISHED');
+    const service = sim.service('app');
+    expect(service.activeVersion?.sha).toBe(sha(1));
+    expect(service.versions.find((v) => v.sha === sha(3))?.status).toBe('BACKUP');
+  });
+
+  it('cancels a build in progress but not a deploy that started', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { durationMs: 400 }));
+    const api = zerops(sim);
+    const first = await pushVersion(sim, 'app', sha(2));
+    await waitFor(async () => (await api.get(`/app-version/${first.versionId}`)).body.status === 'BUILDING');
+    const canceled = await api.put(`/app-version/${first.versionId}/cancel-build`);
+    expect(canceled.status).toBe(200);
+    expect(canceled.body.status).toBe('CANCELED');
+    expect((await api.get(`/app-version/${first.versionId}`)).body.status).toBe('CANCELLED');
+
+    const second = await pushVersion(sim, 'app', sha(3));
+    await waitFor(async () => (await api.get(`/app-version/${second.versionId}`)).body.status === 'DEPLOYING', 3000);
+    const refused = await api.put(`/process/${second.processId}/cancel`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('processCannotBeCanceled');
+  });
+});
+
+describe('the SHA a version serves', () => {
+  it('is the stamped ZEROPS_ROLLOUT_SHA of the chosen setup, else the hex version name, else null', async () => {
+    sim = await startSimulator(scenario([
+      { hostname: 'stamped', versions: [{ sha: sha(1) }] },
+      { hostname: 'named', versions: [{ sha: sha(1) }] },
+      { hostname: 'plain', versions: [{ sha: sha(1) }] },
+    ], { durationMs: 20 }));
+    const stamped = await pushVersion(sim, 'stamped', 'release 42', { stamp: sha(9) });
+    const named = await pushVersion(sim, 'named', sha(2).slice(0, 7));
+    const plain = await pushVersion(sim, 'plain', 'release 43');
+    await Promise.all([stamped, named, plain].map(({ processId }) => waitForProcess(sim as Simulator, processId)));
+    expect(sim.service('stamped').buildInfoSha).toBe(sha(9));
+    expect(sim.service('named').buildInfoSha).toBe(sha(2).slice(0, 7));
+    expect(sim.service('plain').buildInfoSha).toBeNull();
+    const info = await request(`${sim.urls.buildInfo}/stamped/build-info`);
+    expect(info.body.git_sha).toBe(sha(9));
+  });
+
+  it('answers 400 naming the problem for invalid YAML or an unknown setup', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }]));
+    const api = zerops(sim);
+    const serviceId = await api.serviceId('app');
+    const created = (await api.post(`/service-stack/${serviceId}/app-version`, { name: sha(2) })).body;
+    await fetch(created.uploadUrl, { method: 'PUT', body: 'x' });
+    const invalid = await api.put(`/app-version/${created.id}/build-and-deploy`, { zeropsYaml: 'zerops: [\n  - setup: app\n', zeropsYamlSetup: 'app' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('zeropsYamlInvalidYaml');
+    const unknown = await api.put(`/app-version/${created.id}/build-and-deploy`, { zeropsYaml: zeropsYaml('web'), zeropsYamlSetup: 'app' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'zeropsYamlSetupNotFound', meta: { setup: 'app', available: ['web'] } });
+    // Nothing started: the version can still be built.
+    expect((await api.put(`/app-version/${created.id}/build-and-deploy`, { zeropsYaml: zeropsYaml('app'), zeropsYamlSetup: 'app' })).status).toBe(200);
+  });
+});
+
+describe('deploy preconditions', () => {
+  it('refuses a build without upload, a second build, and an upload once the build started', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }]));
+    const api = zerops(sim);
+    const serviceId = await api.serviceId('app');
+    const created = (await api.post(`/service-stack/${serviceId}/app-version`, { name: sha(2) })).body;
+    const body = { zeropsYaml: zeropsYaml('app'), zeropsYamlSetup: 'app' };
+
+    const early = await api.put(`/app-version/${created.id}/build-and-deploy`, body);
+    expect(early.status).toBe(400);
+    expect(early.body.error.code).toBe('appVersionNotUploaded');
+    expect((await api.put(`/app-version/${created.id}/deploy`, {})).body.error.code).toBe('appVersionNotUploaded');
+
+    const upload = await fetch(created.uploadUrl, { method: 'PUT', body: Buffer.alloc(100_000, 7) });
+    expect(upload.status).toBe(200);
+    expect(sim.service('app').versions[0]?.upload?.bytes).toBe(100_000);
+    expect((await api.put(`/app-version/${created.id}/build-and-deploy`, body)).status).toBe(200);
+    const again = await api.put(`/app-version/${created.id}/build-and-deploy`, body);
+    expect(again.status).toBe(400);
+    expect(again.body.error.code).toBe('appVersionAlreadyDeployed');
+    expect((await fetch(created.uploadUrl, { method: 'PUT', body: 'late' })).status).toBe(409);
+    expect((await fetch(created.uploadUrl.replace(/sig=[^&]+/, 'sig=forged'), { method: 'PUT', body: 'x' })).status).toBe(403);
+  });
+
+  it('refuses deploys to non-runtime and stopped services', async () => {
+    sim = await startSimulator(scenario([
+      { hostname: 'db', type: 'postgresql@16' },
+      { hostname: 'stopped', status: 'STOPPED', versions: [{ sha: sha(1) }] },
+    ]));
+    const api = zerops(sim);
+    const db = await api.post(`/service-stack/${await api.serviceId('db')}/app-version`, { name: 'x' });
+    expect(db.status).toBe(400);
+    expect(db.body.error.code).toBe('serviceStackNotDeployable');
+    const stopped = sim.service('stopped').activeVersion?.id;
+    const redeploy = await api.put(`/app-version/${stopped}/deploy`, {});
+    expect(redeploy.status).toBe(400);
+    expect(redeploy.body.error.message).toContain('STOPPED');
+  });
+});
+
+describe('versions', () => {
+  it('renames a version before it is deployed', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }]));
+    const api = zerops(sim);
+    const created = (await api.post(`/service-stack/${await api.serviceId('app')}/app-version`, { name: 'draft' })).body;
+    const renamed = await api.put(`/app-version/${created.id}`, { name: sha(2) });
+    expect(renamed.body).toMatchObject({ id: created.id, name: sha(2), status: 'UPLOADING' });
+    expect((await api.put(`/app-version/${created.id}`, { name: 42 })).status).toBe(400);
+  });
+});
+
+describe('process lists', () => {
+  it('lists newest first, filters by status and action name, pages with limit/offset', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { durationMs: 10, pendingMs: 1 }));
+    const api = zerops(sim);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { processId } = await pushVersion(sim, 'app', sha(`p${i}`));
+      await waitForProcess(sim, processId);
+      ids.push(processId);
+    }
+    const serviceId = await api.serviceId('app');
+    const all = await api.get(`/service-stack/${serviceId}/process?limit=2&offset=0`);
+    expect(all.body.totalCount).toBe(3);
+    expect(all.body.list.map((p: any) => p.id)).toEqual([ids[2], ids[1]]);
+    const second = await api.get(`/service-stack/${serviceId}/process?limit=2&offset=2`);
+    expect(second.body.list.map((p: any) => p.id)).toEqual([ids[0]]);
+    expect((await api.get(`/service-stack/${serviceId}/process?statuses=RUNNING,PENDING`)).body.totalCount).toBe(0);
+    expect((await api.get(`/project/${PROJECT_ID}/process?statuses=FINISHED&actionNameContains=build`)).body.totalCount).toBe(3);
+    expect((await api.get(`/project/${PROJECT_ID}/process?actionNameContains=stack.deploy`)).body.totalCount).toBe(0);
+  });
+});

@@ -1,0 +1,273 @@
+// The Gitea API (base /api/v1) subset a release gate uses. Gitea differs from GitHub
+// where it matters: statuses only (no check runs), the state in `status`, `limit`
+// clamped silently, a one-page combined status, and a compare without ahead/behind.
+import { HttpError, Router, jsonReply, type Reply } from '../http.js';
+import { credentialOf, type RequestContext, type Route, type SimServer } from '../pipeline.js';
+import type { StatusRow, Visible } from './checks.js';
+import { conditional } from './conditional.js';
+import type { Commit } from './graph.js';
+import { pageHeaders, readPage, slicePage, type PageRequest, type PagingRules } from './paging.js';
+import type { ForgeRepo, ForgeToken } from './repo.js';
+
+export const GITEA_API_PREFIX = '/api/v1';
+
+/** Gitea's worst-first order for a combined state. */
+const STATE_PRIORITY = ['error', 'failure', 'warning', 'pending', 'success', 'skipped'];
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export class GiteaApi implements SimServer<ForgeToken> {
+  readonly name = 'gitea' as const;
+  private readonly router = new Router<Route<ForgeToken>>();
+  private readonly paging: PagingRules;
+
+  constructor(
+    private readonly repo: ForgeRepo,
+    /** Server URL without /api/v1. */
+    private readonly serverUrl: () => string,
+  ) {
+    this.paging = { sizeParam: 'limit', defaultSize: 30, maxSize: repo.maxLimit };
+    const route = (path: string, handle: Route<ForgeToken>['handle']): void => {
+      this.router.add('GET', `${GITEA_API_PREFIX}/repos/:owner/:repo${path}`, {
+        handle: (ctx, token) => {
+          if (!repo.matches(ctx.params.owner, ctx.params.repo)) throw this.error(404, 'The target couldn\'t be found.');
+          return handle(ctx, token);
+        },
+      });
+    };
+    route('', () => jsonReply(200, this.repositoryJson()));
+    route('/commits/*ref/statuses', (ctx) => this.statuses(ctx, ctx.params.ref));
+    route('/commits/*ref/status', (ctx) => this.combinedStatus(ctx));
+    route('/commits', (ctx) => this.commitList(ctx));
+    route('/statuses/:sha', (ctx) => this.statuses(ctx, ctx.params.sha));
+    route('/git/commits/:sha', (ctx) => jsonReply(200, this.commitJson(this.commit(ctx.params.sha))));
+    route('/branches', (ctx) => this.branchList(ctx));
+    route('/branches/*branch', (ctx) => this.branch(ctx));
+    route('/tags', (ctx) => this.tagList(ctx));
+    route('/tags/*tag', (ctx) => this.tag(ctx));
+    route('/compare/*spec', (ctx) => this.compare(ctx));
+    route('/actions/variables/:name', (ctx, token) => this.variable(ctx, token));
+  }
+
+  match(method: string, path: string) {
+    return this.router.match(method, path);
+  }
+
+  isMutating(): boolean {
+    return false;
+  }
+
+  authenticate(ctx: RequestContext): ForgeToken {
+    const value = credentialOf(ctx.authorization, ['token', 'bearer']);
+    const token = value === undefined ? undefined : this.repo.tokens.get(value);
+    if (!token) throw this.error(401, value === undefined ? 'token is required' : 'user does not exist [uid: 0, name: ]');
+    return token;
+  }
+
+  notFound(): Reply {
+    return jsonReply(404, { message: 'The target couldn\'t be found.', url: this.swaggerUrl, errors: [] });
+  }
+
+  finalize(ctx: RequestContext, reply: Reply): Reply {
+    return conditional(ctx.method, ctx.req.headers['if-none-match'], reply).reply;
+  }
+
+  private get swaggerUrl(): string {
+    return `${this.serverUrl()}/api/swagger`;
+  }
+
+  private error(status: number, message: string): HttpError {
+    return new HttpError(jsonReply(status, { message, url: this.swaggerUrl }));
+  }
+
+  // --- JSON shapes ---
+
+  private get apiRepoUrl(): string {
+    return `${this.serverUrl()}${GITEA_API_PREFIX}/repos/${this.repo.owner}/${this.repo.repo}`;
+  }
+
+  private get htmlRepoUrl(): string {
+    return `${this.serverUrl()}/${this.repo.owner}/${this.repo.repo}`;
+  }
+
+  private repositoryJson(): Record<string, unknown> {
+    const { owner, repo } = this.repo;
+    return {
+      id: 1,
+      owner: { id: 1, login: owner, username: owner },
+      name: repo,
+      full_name: `${owner}/${repo}`,
+      private: true,
+      html_url: this.htmlRepoUrl,
+      default_branch: this.repo.defaultBranch,
+      has_actions: true,
+    };
+  }
+
+  private commitJson(commit: Commit): Record<string, unknown> {
+    const person = { name: 'Sim Developer', email: 'dev@example.com', date: commit.date };
+    return {
+      url: `${this.apiRepoUrl}/git/commits/${commit.sha}`,
+      sha: commit.sha,
+      created: commit.date,
+      html_url: `${this.htmlRepoUrl}/commit/${commit.sha}`,
+      commit: { url: `${this.apiRepoUrl}/git/commits/${commit.sha}`, author: person, committer: person, message: commit.message, tree: { sha: commit.sha } },
+      author: null,
+      committer: null,
+      parents: commit.parents.map((sha) => ({ url: `${this.apiRepoUrl}/git/commits/${sha}`, sha })),
+    };
+  }
+
+  private statusJson({ row, step, sinceMs }: Visible<StatusRow>): Record<string, unknown> {
+    return {
+      id: row.id,
+      status: step.state,
+      target_url: row.targetUrl ?? '',
+      description: step.description ?? '',
+      url: '',
+      context: row.context,
+      creator: { id: 2, login: 'gitea-actions', full_name: '', email: '' },
+      created_at: iso(row.createdAtMs),
+      updated_at: iso(sinceMs),
+    };
+  }
+
+  // --- handlers ---
+
+  private commit(ref = ''): Commit {
+    const commit = this.repo.graph.resolve(ref);
+    if (!commit) throw this.error(404, `object does not exist [id: ${ref}, rel_path: ]`);
+    return commit;
+  }
+
+  private pageHeaders(ctx: RequestContext, page: PageRequest, total: number): Record<string, string> {
+    return pageHeaders(this.serverUrl(), ctx.path, ctx.query, this.paging, page, total, true);
+  }
+
+  private statuses(ctx: RequestContext, ref: string | undefined): Reply {
+    const commit = this.commit(ref);
+    const page = readPage(ctx.query, this.paging);
+    const rows = this.repo.checks.readStatuses(commit.sha, page.page === 1);
+    return jsonReply(200, slicePage(rows, page).map((row) => this.statusJson(row)), this.pageHeaders(ctx, page, rows.length));
+  }
+
+  /** Gitea computes the combined state over one page of the newest-per-context list. */
+  private combinedStatus(ctx: RequestContext): Reply {
+    const commit = this.commit(ctx.params.ref);
+    const page = readPage(ctx.query, this.paging);
+    const latest: Array<Visible<StatusRow>> = [];
+    const seen = new Set<string>();
+    for (const row of this.repo.checks.readStatuses(commit.sha, page.page === 1)) {
+      if (seen.has(row.row.context)) continue;
+      seen.add(row.row.context);
+      latest.push(row);
+    }
+    const onePage = slicePage(latest, page);
+    if (onePage.length === 0) {
+      // The zero-value CombinedStatus: state "" and no statuses.
+      return jsonReply(200, { state: '', sha: '', total_count: 0, statuses: null, repository: null, commit_url: '', url: '' });
+    }
+    const states = onePage.map(({ step }) => step.state);
+    const worst = STATE_PRIORITY.find((state) => states.includes(state)) ?? 'pending';
+    return jsonReply(200, {
+      state: worst,
+      sha: commit.sha,
+      total_count: onePage.length,
+      statuses: onePage.map((row) => this.statusJson(row)),
+      repository: this.repositoryJson(),
+      commit_url: `${this.apiRepoUrl}/commits/${commit.sha}`,
+      url: `${this.apiRepoUrl}/commits/${commit.sha}/status`,
+    });
+  }
+
+  private commitList(ctx: RequestContext): Reply {
+    const head = this.commit(ctx.query.sha || this.repo.defaultBranch);
+    const page = readPage(ctx.query, this.paging);
+    const history = this.repo.graph.history(head.sha);
+    const list = slicePage(history, page);
+    const headers = this.pageHeaders(ctx, page, history.length);
+    headers['x-hasmore'] = String(page.page * page.size < history.length);
+    return jsonReply(200, list.map((commit) => this.commitJson(commit)), headers);
+  }
+
+  private branchJson(name: string, commit: Commit): Record<string, unknown> {
+    return {
+      name,
+      commit: {
+        id: commit.sha,
+        message: commit.message,
+        url: `${this.htmlRepoUrl}/commit/${commit.sha}`,
+        author: { name: 'Sim Developer', email: 'dev@example.com', username: 'dev' },
+        committer: { name: 'Sim Developer', email: 'dev@example.com', username: 'dev' },
+        timestamp: commit.date,
+      },
+      protected: false,
+      required_approvals: 0,
+      enable_status_check: false,
+      status_check_contexts: [],
+      user_can_push: true,
+      user_can_merge: true,
+    };
+  }
+
+  private branch(ctx: RequestContext): Reply {
+    const name = ctx.params.branch ?? '';
+    const sha = this.repo.graph.branches.get(name);
+    const commit = sha === undefined ? undefined : this.repo.graph.get(sha);
+    if (!commit) throw this.error(404, `branch does not exist [repo_id: 1 name: ${name}]`);
+    return jsonReply(200, this.branchJson(name, commit));
+  }
+
+  private branchList(ctx: RequestContext): Reply {
+    const names = [...this.repo.graph.branches.keys()].sort();
+    const page = readPage(ctx.query, this.paging);
+    const list = slicePage(names, page).map((name) => this.branchJson(name, this.repo.graph.get(this.repo.graph.branches.get(name) as string) as Commit));
+    return jsonReply(200, list, this.pageHeaders(ctx, page, names.length));
+  }
+
+  private tagJson(name: string, sha: string): Record<string, unknown> {
+    return {
+      name,
+      message: '',
+      // Lightweight tags: the tag id is the commit id.
+      id: sha,
+      commit: { url: `${this.apiRepoUrl}/git/commits/${sha}`, sha, created: this.repo.graph.get(sha)?.date ?? '' },
+      zipball_url: `${this.htmlRepoUrl}/archive/${name}.zip`,
+      tarball_url: `${this.htmlRepoUrl}/archive/${name}.tar.gz`,
+    };
+  }
+
+  private tag(ctx: RequestContext): Reply {
+    const name = ctx.params.tag ?? '';
+    const sha = this.repo.graph.tags.get(name);
+    if (sha === undefined) throw this.error(404, `tag does not exist [name: ${name}]`);
+    return jsonReply(200, this.tagJson(name, sha));
+  }
+
+  private tagList(ctx: RequestContext): Reply {
+    const names = [...this.repo.graph.tags.keys()].sort();
+    const page = readPage(ctx.query, this.paging);
+    const list = slicePage(names, page).map((name) => this.tagJson(name, this.repo.graph.tags.get(name) as string));
+    return jsonReply(200, list, this.pageHeaders(ctx, page, names.length));
+  }
+
+  /** Only the commits on head since the merge base, newest first; no ahead/behind status. */
+  private compare(ctx: RequestContext): Reply {
+    const spec = ctx.params.spec ?? '';
+    const split = spec.indexOf('...');
+    if (split < 0) throw this.error(404, 'The target couldn\'t be found.');
+    const base = this.repo.graph.resolve(spec.slice(0, split));
+    const head = this.repo.graph.resolve(spec.slice(split + 3));
+    if (!base || !head) throw this.error(404, 'The target couldn\'t be found.');
+    const commits = this.repo.graph.compare(base.sha, head.sha).aheadCommits.reverse();
+    return jsonReply(200, { total_commits: commits.length, commits: commits.map((commit) => this.commitJson(commit)), files: [] });
+  }
+
+  private variable(ctx: RequestContext, token: ForgeToken): Reply {
+    // Only the repo owner's or an admin's token may read variables; the job token may not.
+    if (!token.variables) throw this.error(403, 'user should be the repository owner or a site admin');
+    const variable = this.repo.getVariable(ctx.params.name ?? '');
+    if (!variable) throw this.error(404, 'variable not found');
+    return jsonReply(200, { owner_id: 0, repo_id: 1, name: variable.name, data: variable.value, description: '' });
+  }
+}

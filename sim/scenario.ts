@@ -1,0 +1,200 @@
+// The scenario: everything the simulated world starts with. Plain data, so it can be
+// written as a JS object in a test or as a YAML/JSON file for the CLI.
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import type { FaultSpec } from './faults.js';
+import { scenarioProblems } from './scenario-validate.js';
+
+export interface Scenario {
+  /** Seeds IDs and every random draw (default 1). */
+  seed?: number | string;
+  zerops?: ZeropsScenario;
+  github?: GithubScenario;
+  gitea?: GiteaScenario;
+  faults?: FaultSpec[];
+}
+
+export type Duration = number | [number, number];
+
+export interface ZeropsScenario {
+  tokens?: ZeropsTokenSpec[];
+  projects?: ProjectSpec[];
+  /** How long a new process stays PENDING (default 20 ms). */
+  pendingMs?: number;
+  /** Build-and-deploy duration: fixed, or [min, max] drawn per process (default 300 ms). */
+  durationMs?: Duration;
+  /** Re-activation (rollback) duration (default a third of durationMs). */
+  activateMs?: number;
+  /** Page size cap for list endpoints; larger `limit` values are clamped silently (default 100). */
+  maxLimit?: number;
+  /** Drop `name` from AppVersion objects in list/get answers (embedded Process.appVersion keeps it). */
+  omitVersionNames?: boolean;
+}
+
+export interface ZeropsTokenSpec {
+  value: string;
+  /** Project ids or names this token reaches; '*' = all. */
+  projects: string[];
+  email?: string;
+  fullName?: string;
+}
+
+export interface ProjectSpec {
+  /** Defaults to an ID derived from the seed and name. */
+  id?: string;
+  name: string;
+  status?: string;
+  services?: ServiceSpec[];
+}
+
+export type FailPoint = 'build' | 'deploy';
+
+export interface ServiceSpec {
+  hostname: string;
+  id?: string;
+  /** serviceStackTypeVersionName, e.g. 'nodejs@22' (default). */
+  type?: string;
+  /** 'USER' = runtime (default for non-database types); e.g. 'STANDARD' for databases. */
+  category?: string;
+  /** Default ACTIVE, or READY_TO_DEPLOY when the service has no versions. */
+  status?: string;
+  /** Existing versions, oldest first. Unless one says ACTIVE, the newest without a status is ACTIVE, the rest BACKUP. */
+  versions?: VersionSpec[];
+  deploy?: DeployBehaviourSpec;
+  buildInfo?: BuildInfoSpec;
+  /** An in-flight process present at start: a deploy lock held by someone else. */
+  runningProcess?: { finishAfterMs?: number | null; actionName?: string };
+}
+
+export interface VersionSpec {
+  /** The commit this version serves (build-info). */
+  sha?: string | null;
+  /** Defaults to sha. */
+  name?: string | null;
+  status?: string;
+  id?: string;
+}
+
+export interface DeployBehaviourSpec {
+  pendingMs?: number;
+  durationMs?: Duration;
+  activateMs?: number;
+  /** Where deploys fail: the version ends BUILD_FAILED or DEPLOY_FAILED. */
+  failAt?: FailPoint;
+  /** Only the first n deploys fail (default: all when failAt is set). */
+  failTimes?: number;
+  /** Deploys stay RUNNING forever. */
+  stuck?: boolean;
+}
+
+export interface BuildInfoSpec {
+  /** After an activation keep answering the previous SHA (200) for this long. */
+  staleMs?: number;
+  /** Keep answering the SHA served at simulator start, forever. */
+  staleForever?: boolean;
+  /** Answer 503. */
+  unreachable?: boolean;
+  /** Field name for the SHA instead of git_sha; dotted for nesting (build.sha). */
+  field?: string;
+}
+
+export interface CommitSpec {
+  sha: string;
+  /** Default: the previous commit in the list (none for the first). */
+  parents?: string[];
+  message?: string;
+}
+
+export interface TimelineStep {
+  /** Check run status, or (Gitea) the status state. */
+  status?: string;
+  conclusion?: string | null;
+  /** Commit status state. */
+  state?: string;
+  description?: string | null;
+  /** Step applies once this many earlier polls (page-1 reads of the list) were answered. */
+  afterPolls?: number;
+  /** Step applies once this long after simulator start. */
+  afterMs?: number;
+}
+
+export interface CheckSpec extends TimelineStep {
+  name: string;
+  id?: number;
+  suiteId?: number;
+  app?: string;
+  detailsUrl?: string;
+  /** Without a timeline the spec's own fields are its single step. */
+  timeline?: TimelineStep[];
+}
+
+export interface StatusSpec extends TimelineStep {
+  context: string;
+  id?: number;
+  targetUrl?: string;
+  timeline?: TimelineStep[];
+}
+
+export interface ForgeTokenSpec {
+  value: string;
+  /** May read Actions variables (else 403). */
+  variables?: boolean;
+  /** May create deployments (GitHub; default true). */
+  deployments?: boolean;
+  /** Primary rate limit for this token (GitHub; default the forge's). */
+  rateLimit?: number;
+}
+
+export interface ForgeScenario {
+  owner?: string;
+  repo?: string;
+  defaultBranch?: string;
+  commits?: CommitSpec[];
+  /** Default: { [defaultBranch]: last commit }. */
+  branches?: Record<string, string>;
+  tags?: Record<string, string>;
+  tokens?: ForgeTokenSpec[];
+  /** Keyed by commit (any ref that resolves to one). */
+  statuses?: Record<string, StatusSpec[]>;
+  variables?: Record<string, string>;
+}
+
+export interface GithubScenario extends ForgeScenario {
+  run?: { id: number; checkSuiteId: number; headSha?: string; status?: string };
+  checkRuns?: Record<string, CheckSpec[]>;
+  /** Branch → required status check contexts (rulesets). */
+  rules?: Record<string, string[]>;
+  /** Requests per hour per token (default 5000). */
+  rateLimit?: number;
+}
+
+export interface GiteaScenario extends ForgeScenario {
+  /** `limit` is clamped to this silently (default 50). */
+  maxLimit?: number;
+}
+
+export class ScenarioError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid scenario:\n  ${problems.join('\n  ')}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** Throws a ScenarioError listing every problem at once. */
+export function assertValidScenario(scenario: unknown): asserts scenario is Scenario {
+  const problems = scenarioProblems(scenario);
+  if (problems.length > 0) throw new ScenarioError(problems);
+}
+
+/** Reads a .yaml/.yml/.json scenario file (YAML is a superset of JSON). */
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  const text = await readFile(path, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = parse(text);
+  } catch (error) {
+    throw new ScenarioError([`${path}: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+  assertValidScenario(parsed);
+  return parsed;
+}

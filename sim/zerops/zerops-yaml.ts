@@ -1,0 +1,41 @@
+// Reads the zerops.yaml sent with a deploy the way the platform validates it, to find
+// the SHA a release tool stamped into run.envVariables.ZEROPS_ROLLOUT_SHA.
+import { parseDocument } from 'yaml';
+import { badRequest } from './errors.js';
+
+export const STAMP_VARIABLE = 'ZEROPS_ROLLOUT_SHA';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The stamped SHA for `setup`, or undefined when the setup does not stamp one.
+ * Throws a 400 Zerops error for invalid YAML or an unknown setup.
+ */
+export function stampedSha(zeropsYaml: string, setup: string): string | undefined {
+  // failsafe: every scalar stays a string, so a numeric-looking SHA keeps its digits.
+  const document = parseDocument(zeropsYaml, { schema: 'failsafe' });
+  if (document.errors.length > 0) {
+    const first = document.errors[0];
+    throw badRequest('zeropsYamlInvalidYaml', `zerops.yaml is not valid YAML: ${first?.message ?? 'parse error'}`, {
+      errors: document.errors.map((error) => error.message),
+    });
+  }
+  const root: unknown = document.toJS();
+  const setups = isRecord(root) ? root.zerops : undefined;
+  if (!Array.isArray(setups)) {
+    throw badRequest('zeropsYamlInvalidStructure', 'zerops.yaml must have a top-level "zerops" list of setups', null);
+  }
+  const chosen = setups.find((entry): entry is Record<string, unknown> => isRecord(entry) && entry.setup === setup);
+  if (!chosen) {
+    const available = setups.filter(isRecord).map((entry) => String(entry.setup));
+    throw badRequest('zeropsYamlSetupNotFound', `zerops.yaml has no setup "${setup}" (found: ${available.join(', ') || 'none'})`, {
+      setup,
+      available,
+    });
+  }
+  const run = chosen.run;
+  const env = isRecord(run) ? run.envVariables : undefined;
+  const stamped = isRecord(env) ? env[STAMP_VARIABLE] : undefined;
+  return typeof stamped === 'string' && stamped !== '' ? stamped : undefined;
+}
