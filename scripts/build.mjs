@@ -2,14 +2,16 @@
 // dependencies left outside the bundle, runnable by Node 20 and Node 24.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Build beside dist/ and swap it in, so a test running meanwhile never sees half a bundle.
+const tmp = new URL('../dist.tmp', import.meta.url);
+await rm(tmp, { recursive: true, force: true });
 
 await build({
   entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir: 'dist.tmp',
   bundle: true,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -26,3 +28,8 @@ await build({
   banner: { js: "import { createRequire as __zrRequire } from 'node:module'; const require = __zrRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+await rm(new URL('../dist.old', import.meta.url), { recursive: true, force: true });
+await rename(new URL('../dist', import.meta.url), new URL('../dist.old', import.meta.url)).catch(() => undefined);
+await rename(tmp, new URL('../dist', import.meta.url));
+await rm(new URL('../dist.old', import.meta.url), { recursive: true, force: true });
