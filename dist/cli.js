@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-ZWZIMWR6.js";
+} from "./chunks/chunk-LCYZQ6OD.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";
@@ -86,15 +86,29 @@ Run with --help for the options.
 ${s} received: stopping \u2014 no new change will start.
 `));
   return run({ readInput, env, log: terminalLogger(tty), runner, clock: realClock, signal }).then((outcome) => {
+    tty && process.stderr.write(`
+${serviceTable(outcome.facts.records)}
+`);
     let file = values["summary-file"];
     return typeof file == "string" && writeFileSync(file, summary), outcome.reportPath && process.stderr.write(`Report: ${outcome.reportPath}
 `), outcome.exitCode;
   });
 }
-function terminalLogger(tty) {
-  let started = Date.now(), paint = (code, s) => tty ? `\x1B[${code}m${s}\x1B[0m` : s, stamp = () => tty ? paint("2", `[${((Date.now() - started) / 1e3).toFixed(1).padStart(6)}s] `) : "", out = (line) => process.stderr.write(`${stamp()}${line}
+function serviceTable(records) {
+  if (records.length === 0) return "";
+  let rows = records.map((r) => [r.hostname, r.stage, `${r.before.sha?.slice(0, 7) ?? "\u2014"} \u2192 ${r.after.sha?.slice(0, 7) ?? "\u2014"}`, r.strategy, r.outcome, r.reason ?? ""]), widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((c, i) => i < 5 ? c.padEnd(widths[i]) : c).join("  ").trimEnd()).join(`
 `);
+}
+function terminalLogger(tty) {
+  let started = Date.now(), paint = (code, s) => tty ? `\x1B[${code}m${s}\x1B[0m` : s, stamp = () => tty ? paint("2", `[${((Date.now() - started) / 1e3).toFixed(1).padStart(6)}s] `) : "", transient = !1, out = (line) => {
+    transient && process.stderr.write("\r\x1B[2K"), transient = !1, process.stderr.write(`${stamp()}${line}
+`);
+  };
   return {
+    progress: (m) => {
+      tty && (process.stderr.write(`\r\x1B[2K${stamp()}${paint("2", `\u2026 ${m}`)}`), transient = !0);
+    },
     debug: (m) => {
       process.env.ZEROPS_ROLLOUT_DEBUG && out(paint("2", `debug: ${m}`));
     },

@@ -7,7 +7,7 @@ import {
   realClock,
   require_undici,
   run
-} from "./chunks/chunk-ZWZIMWR6.js";
+} from "./chunks/chunk-LCYZQ6OD.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

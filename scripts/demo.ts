@@ -6,71 +6,23 @@
 //   npm run demo                 a release: checks go green, canary, soak, batches
 //   npm run demo -- --break      a batch fails to build and is rolled back
 //   npm run demo -- --kill       the kill switch is flipped during the soak
+//   npm run demo -- --cli        the same plan rehearsed with the CLI: `zerops-rollout --dry-run`
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { startSimulator, type Scenario, type ServiceSpec } from '../sim/index.js';
+import { startSimulator } from '../sim/index.js';
 import { parseOutputFile } from '../__tests__/helpers/action.js';
-import { makeDemoRepo } from './lib/demo-repo.js';
+import { DEMO, demoWorld, type DemoMode } from './lib/demo-world.js';
 import { prettyRunnerLine } from './lib/runner-log.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const mode = process.argv.includes('--break') ? 'break' : process.argv.includes('--kill') ? 'kill' : 'release';
+const mode: DemoMode = process.argv.includes('--break') ? 'break' : process.argv.includes('--kill') ? 'kill' : process.argv.includes('--cli') ? 'cli' : 'release';
 
-const ZEROPS_TOKEN = 'demo-zerops-token-0001';
-const JOB_TOKEN = 'demo-job-token-0002';
-const CONTROL_TOKEN = 'demo-control-token-0003';
-const PROJECT_ID = 'demoProductionProject0';
-const FLEET = ['api', 'web', 'worker', 'admin', 'search', 'mailer', 'cron'];
-
-const repo = makeDemoRepo();
-const [old, previous, target] = repo.shas as [string, string, string];
-
-const services: ServiceSpec[] = FLEET.map((hostname) => {
-  const s: ServiceSpec = { hostname, versions: [{ sha: old }, { sha: previous, status: 'ACTIVE' }], deploy: { durationMs: [900, 2200] } };
-  if (hostname === 'search') s.versions = [{ sha: old }, { sha: target }, { sha: previous, status: 'ACTIVE' }]; // keeps the target: activated, no build
-  if (hostname === 'web') s.buildInfo = { staleMs: 700 }; // serves the old build for a moment after the switch
-  if (hostname === 'mailer' && mode === 'break') s.deploy = { durationMs: 1200, failAt: 'build' };
-  return s;
-});
-
-const scenario: Scenario = {
-  seed: 2026,
-  zerops: {
-    pendingMs: 150,
-    tokens: [{ value: ZEROPS_TOKEN, projects: [PROJECT_ID] }],
-    projects: [
-      {
-        id: PROJECT_ID,
-        name: 'shop-production',
-        services: [...services, { hostname: 'db', type: 'postgresql@16', category: 'STANDARD', versions: [] }],
-      },
-    ],
-  },
-  github: {
-    owner: 'acme',
-    repo: 'shop',
-    defaultBranch: 'main',
-    commits: repo.shas.map((sha, i) => ({ sha, message: `release ${i + 1}` })),
-    branches: { main: target },
-    tags: { 'v1.4.0': target },
-    tokens: [
-      { value: JOB_TOKEN, variables: false },
-      { value: CONTROL_TOKEN, variables: true },
-    ],
-    run: { id: 9001, checkSuiteId: 501 },
-    checkRuns: {
-      [target]: [
-        { name: 'test', timeline: [{ status: 'in_progress' }, { afterMs: 2500, status: 'completed', conclusion: 'success' }] },
-        { name: 'lint', status: 'completed', conclusion: 'success' },
-        { name: 'release', status: 'in_progress', suiteId: 501 }, // this job itself
-      ],
-    },
-    variables: { ZEROPS_DEPLOY_DISABLED: 'false' },
-  },
-};
+const world = demoWorld(mode);
+const { repo, target, scenario } = world;
+const FLEET = DEMO.fleet;
 
 const sim = await startSimulator(scenario);
 const dir = mkdtempSync(join(tmpdir(), 'zerops-rollout-demo-'));
@@ -79,22 +31,7 @@ writeFileSync(files.output, '');
 writeFileSync(files.summary, '');
 writeFileSync(files.event, JSON.stringify({ ref: 'refs/tags/v1.4.0', repository: { full_name: 'acme/shop', default_branch: 'main' } }));
 
-const inputs: Record<string, string> = {
-  'zerops-token': ZEROPS_TOKEN,
-  'zerops-api-url': sim.urls.zerops,
-  'project-id': PROJECT_ID,
-  services: FLEET.join(', '),
-  canary: 'api',
-  'batch-size': '3',
-  soak: '4s',
-  'poll-interval': '300ms',
-  setup: 'app',
-  'verify-url': `${sim.urls.buildInfo}/{service}/build-info`,
-  'verify-timeout': '20s',
-  'control-token': CONTROL_TOKEN,
-  'kill-switch': 'false',
-  'source-dir': repo.dir,
-};
+const inputs = world.inputs(sim);
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? '',
   HOME: dir,
@@ -109,7 +46,7 @@ const env: Record<string, string> = {
   GITHUB_REPOSITORY: 'acme/shop',
   GITHUB_API_URL: sim.urls.github,
   GITHUB_SERVER_URL: sim.urls.githubServer,
-  GITHUB_RUN_ID: '9001',
+  GITHUB_RUN_ID: String(DEMO.runId),
   GITHUB_RUN_ATTEMPT: '1',
   GITHUB_WORKFLOW: 'Release',
   GITHUB_JOB: 'release',
@@ -118,16 +55,30 @@ const env: Record<string, string> = {
 // The runner passes every input, defaults included, as INPUT_<NAME>.
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
 for (const [name, spec] of Object.entries(action.inputs)) {
-  const value = inputs[name] ?? (spec.default === '${{ github.token }}' ? JOB_TOKEN : spec.default);
+  const value = inputs[name] ?? (spec.default === '${{ github.token }}' ? DEMO.jobToken : spec.default);
   if (value !== undefined) env[`INPUT_${name.toUpperCase()}`] = value;
 }
 
 const bold = (s: string) => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[0m` : s);
 console.log(bold('zerops-rollout demo') + ` — simulated Zerops + GitHub on loopback (${mode})`);
 console.log(`  repository acme/shop, target v1.4.0 = ${target.slice(0, 12)}; fleet: ${FLEET.join(', ')} (+ a database, not released)`);
-console.log(`  running: node dist/index.js  (the committed bundle, as a runner would)\n`);
+console.log(mode === 'cli' ? '  running: node dist/cli.js --dry-run  (the CLI, as on a laptop or GitLab CI)\n' : `  running: node dist/index.js  (the committed bundle, as a runner would)\n`);
 
-const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+// The CLI takes the same inputs as flags (and tokens from the environment); the action takes INPUT_*.
+const cliArgs = ['--dry-run', '--repository', 'acme/shop', '--forge-api-url', sim.urls.github, '--target', DEMO.tag];
+for (const [name, value] of Object.entries(inputs)) if (!name.endsWith('-token')) cliArgs.push(`--${name}`, value);
+const child =
+  mode === 'cli'
+    ? spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...cliArgs], {
+        cwd: repo.dir,
+        env: { PATH: env.PATH, HOME: dir, ZEROPS_TOKEN: DEMO.zeropsToken, GITHUB_TOKEN: DEMO.jobToken, ZEROPS_ROLLOUT_CONTROL_TOKEN: DEMO.controlToken },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(process.execPath, [join(ROOT, 'dist/index.js')], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+if (mode === 'cli') {
+  console.log(`  $ zerops-rollout ${cliArgs.map((a) => (/[\s{}]/.test(a) ? `'${a}'` : a)).join(' ')}\n`);
+  child.stderr?.on('data', (d: Buffer) => process.stdout.write(d));
+}
 let buffer = '';
 let flipped = false;
 child.stdout.on('data', (chunk: Buffer) => {
@@ -149,6 +100,11 @@ child.stdout.on('data', (chunk: Buffer) => {
 });
 const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? 1)));
 
+if (mode === 'cli') {
+  console.log(`\n${bold('Simulator')}: ${sim.log.length} requests served, ${sim.mutations().length} mutating Zerops calls (a dry run makes none).`);
+  await sim.close();
+  process.exit(code);
+}
 const outputs = parseOutputFile(readFileSync(files.output, 'utf8'));
 console.log(`\n${bold('Outputs')}`);
 for (const [k, v] of Object.entries(outputs)) console.log(`  ${k} = ${v}`);

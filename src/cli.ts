@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { run } from './main.js';
 import type { Logger, RunnerIO } from './ports.js';
+import type { ServiceRecord } from './rollout/records.js';
 import { cancelOnSignals } from './runner/signals.js';
 import { INPUTS, type InputSpec } from './settings/inputs.js';
 import { realClock } from './util/sleep.js';
@@ -98,6 +99,7 @@ function main(): Promise<number> | number {
   };
   const signal = cancelOnSignals((s) => process.stderr.write(`\n${s} received: stopping — no new change will start.\n`));
   return run({ readInput, env, log: terminalLogger(tty), runner, clock: realClock, signal }).then((outcome) => {
+    if (tty) process.stderr.write(`\n${serviceTable(outcome.facts.records)}\n`);
     const file = values['summary-file'];
     if (typeof file === 'string') writeFileSync(file, summary);
     if (outcome.reportPath) process.stderr.write(`Report: ${outcome.reportPath}\n`);
@@ -105,13 +107,31 @@ function main(): Promise<number> | number {
   });
 }
 
-/** Colours and timestamps on a terminal; plain, greppable lines in CI. */
+/** One line per service, for a terminal. */
+function serviceTable(records: readonly ServiceRecord[]): string {
+  if (records.length === 0) return '';
+  const rows = records.map((r) => [r.hostname, r.stage, `${r.before.sha?.slice(0, 7) ?? '—'} → ${r.after.sha?.slice(0, 7) ?? '—'}`, r.strategy, r.outcome, r.reason ?? '']);
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((row) => (row[i] as string).length)));
+  return rows.map((row) => row.map((c, i) => (i < 5 ? c.padEnd(widths[i] as number) : c)).join('  ').trimEnd()).join('\n');
+}
+
+/** Colours, timestamps and a transient progress line on a terminal; plain, greppable lines in CI. */
 function terminalLogger(tty: boolean): Logger {
   const started = Date.now();
   const paint = (code: string, s: string) => (tty ? `\u001b[${code}m${s}\u001b[0m` : s);
   const stamp = () => (tty ? paint('2', `[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] `) : '');
-  const out = (line: string) => process.stderr.write(`${stamp()}${line}\n`);
+  let transient = false;
+  const out = (line: string) => {
+    if (transient) process.stderr.write('\r\u001b[2K');
+    transient = false;
+    process.stderr.write(`${stamp()}${line}\n`);
+  };
   return {
+    progress: (m) => {
+      if (!tty) return;
+      process.stderr.write(`\r\u001b[2K${stamp()}${paint('2', `… ${m}`)}`);
+      transient = true;
+    },
     debug: (m) => {
       if (process.env.ZEROPS_ROLLOUT_DEBUG) out(paint('2', `debug: ${m}`));
     },

@@ -98,7 +98,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   await log.group('Gates: kill switch, target, allowed refs', async () => {
     await killSwitch.assertOpen('anything was changed');
     facts.target = await resolveTarget(forge, s.target, runCtx.sha);
-    const via = facts.target.fromInput ? `\`target\` ${facts.target.input}` : `the triggering commit (GITHUB_SHA${runCtx.ref ? `, ${runCtx.ref}` : ''})`;
+    const via = facts.target.fromInput ? `${facts.target.input} (the target input)` : `the triggering commit (GITHUB_SHA${runCtx.ref ? `, ${runCtx.ref}` : ''})`;
     log.info(`Target: ${via} → ${facts.target.sha}`);
     facts.refPolicy = await checkRefPolicy(forge, facts.target.sha, s.allowedRefs);
     log.info(`Allowed: ${facts.target.sha.slice(0, 12)} is the ${facts.refPolicy.how} of ${facts.refPolicy.allowedBy} (refs checked: ${facts.refPolicy.checked.join(', ')})`);

@@ -10,6 +10,8 @@ export interface Logger {
   error(message: string, title?: string): void;
   /** One collapsible log group per phase. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  /** A transient "still waiting" line (terminals only; runners and CI logs ignore it). */
+  progress?(message: string): void;
 }
 
 export interface RunnerIO {

@@ -35,6 +35,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Send a signal once a stdout line matches (cancellation tests). */
   signalWhen?: { line: RegExp; signal: NodeJS.Signals; delayMs?: number };
+  /** Run each callback once, as soon as stdout so far matches its pattern (e.g. flip a switch mid-run). */
+  onStdout?: Array<{ line: RegExp; run: () => void }>;
   node?: string;
 }
 
@@ -92,8 +94,16 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
   let stdout = '';
   let stderr = '';
   let signalled = false;
+  const pending = [...(o.onStdout ?? [])];
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString('utf8');
+    for (let i = 0; i < pending.length; ) {
+      const hook = pending[i] as { line: RegExp; run: () => void };
+      if (hook.line.test(stdout)) {
+        pending.splice(i, 1);
+        hook.run();
+      } else i++;
+    }
     const when = o.signalWhen;
     if (when && !signalled && when.line.test(stdout)) {
       signalled = true;

@@ -39,10 +39,15 @@ export interface WorldOptions {
   /** The control token may not read variables (403). */
   controlForbidden?: boolean;
   rules?: Record<string, string[]>;
+  /** The commit the checks/statuses are reported on. Default: the last of `shas`. */
+  checksOn?: string;
+  /** Page-size clamp of the forge's lists (Gitea `limit`, default 50). Gitea only. */
+  forgeMaxLimit?: number;
 }
 
 export function world(o: WorldOptions): Scenario {
   const target = o.shas[o.shas.length - 1] as string;
+  const checked = o.checksOn ?? target;
   const hostnames = o.services ?? DEFAULT_SERVICES;
   const deployedOf = (h: string): string | null => (typeof o.deployed === 'string' ? o.deployed : o.deployed && h in o.deployed ? (o.deployed[h] ?? null) : (o.shas[0] as string));
   const services: ServiceSpec[] = hostnames.map((hostname) => {
@@ -85,20 +90,21 @@ export function world(o: WorldOptions): Scenario {
       ...common,
       run: { id: RUN_ID, checkSuiteId: OWN_SUITE },
       checkRuns: {
-        [target]: [
+        [checked]: [
           ...(o.checks ?? [{ name: 'test', status: 'completed', conclusion: 'success' }]),
           // This very job: in progress forever; waiting on it would never end.
           { name: 'deploy', status: 'in_progress', suiteId: OWN_SUITE },
         ],
       },
-      statuses: o.statuses ? { [target]: o.statuses } : {},
+      statuses: o.statuses ? { [checked]: o.statuses } : {},
       rules: o.rules ?? {},
     };
   } else {
     scenario.gitea = {
       ...common,
+      ...(o.forgeMaxLimit !== undefined ? { maxLimit: o.forgeMaxLimit } : {}),
       statuses: {
-        [target]: [
+        [checked]: [
           ...(o.statuses ?? [{ context: 'CI / test (push)', state: 'success' }]),
           { context: 'Deploy / deploy (push)', state: 'pending', targetUrl: `/acme/shop/actions/runs/17/jobs/1` },
         ],

@@ -133,6 +133,7 @@ export async function waitForChecks(o: WaitForChecksOptions): Promise<ChecksResu
       o.log.info(`Checks on ${o.sha.slice(0, 7)}: ${counts}${evaluation.required.length ? ` — ${picture}` : ''}`);
     }
     const waitedMs = o.clock.now() - started;
+    o.log.progress?.(`waiting for checks on ${o.sha.slice(0, 7)}: ${countStates(evaluation.required)} (${formatDuration(waitedMs)} of ${formatDuration(o.timeoutMs)})`);
     if (evaluation.verdict === 'green' || o.once) return { ...evaluation, polls, waitedMs };
     if (evaluation.verdict === 'failed') {
       throw new RolloutError('checks', `Required checks failed on ${o.sha.slice(0, 12)}:\n${describeRequired(evaluation.required)}`, 'Nothing was deployed. Fix the failing check and release again.');

@@ -16,6 +16,7 @@ export async function soakCanary(ctx: RolloutContext, canary: readonly ServiceRe
     await ctx.clock.sleep(Math.min(ctx.timing.pollIntervalMs, end - now), ctx.signal);
     await ctx.stop.guard('starting the batches (soak re-check)');
     checks++;
+    ctx.log.progress?.(`soak: ${checks} check${checks === 1 ? '' : 's'} passed, ${formatDuration(Math.max(0, end - ctx.clock.now()))} left`);
     const results = await Promise.all(
       canary.map(async (rec) => ({ rec, v: await verifyOnce(ctx, rec, { versionId: rec.after.versionId, sha: ctx.target }) })),
     );

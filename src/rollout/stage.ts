@@ -1,6 +1,7 @@
 // One stage: wait out running deploys, deploy its services concurrently, verify each,
 // and judge the stage. Stragglers (deployed but not verified) are tolerated in batches
 // up to max-stragglers and quarantined; the canary must verify.
+import { formatDuration } from '../util/duration.js';
 import { describeError } from '../util/errors.js';
 import type { RolloutContext } from './context.js';
 import { Stopped } from './context.js';
@@ -28,9 +29,17 @@ export async function runStage(ctx: RolloutContext, stage: Stage, records: Reado
     return { status: 'failed', detail: describeError(err) };
   }
 
+  let finished = 0;
+  const started = ctx.clock.now();
+  const progress = () => ctx.log.progress?.(`${stage.name}: ${finished}/${stage.services.length} done (${formatDuration(ctx.clock.now() - started)})`);
   const results = await Promise.all(
     stage.services.map(async (svc) => {
-      if (svc.strategy !== 'skip') return { svc, r: await deployAndVerify(ctx, svc, rec(svc.hostname), deadline) };
+      if (svc.strategy !== 'skip') {
+        const r = await deployAndVerify(ctx, svc, rec(svc.hostname), deadline);
+        finished++;
+        progress();
+        return { svc, r };
+      }
       // A canary already on the target is still verified (read-only) before the fleet follows it.
       if (stage.kind === 'canary') return { svc, r: await verifySkippedCanary(ctx, rec(svc.hostname)) };
       return { svc, r: { kind: 'verified' as const } };

@@ -16,5 +16,6 @@ export function redactingLogger(inner: Logger, redactor: Redactor, onWarning: (m
     },
     error: (m, t) => inner.error(r(m), t && r(t)),
     group: (t, fn) => inner.group(r(t), fn),
+    progress: (m) => inner.progress?.(r(m)),
   };
 }

@@ -25919,7 +25919,7 @@ async function waitForChecks(o) {
       o.log.info(`Checks on ${o.sha.slice(0, 7)}: ${counts}${evaluation.required.length ? ` \u2014 ${picture}` : ""}`);
     }
     let waitedMs = o.clock.now() - started;
-    if (evaluation.verdict === "green" || o.once) return { ...evaluation, polls, waitedMs };
+    if (o.log.progress?.(`waiting for checks on ${o.sha.slice(0, 7)}: ${countStates(evaluation.required)} (${formatDuration(waitedMs)} of ${formatDuration(o.timeoutMs)})`), evaluation.verdict === "green" || o.once) return { ...evaluation, polls, waitedMs };
     if (evaluation.verdict === "failed")
       throw new RolloutError("checks", `Required checks failed on ${o.sha.slice(0, 12)}:
 ${describeRequired(evaluation.required)}`, "Nothing was deployed. Fix the failing check and release again.");
@@ -26708,7 +26708,7 @@ async function soakCanary(ctx, canary) {
   for (; ; ) {
     let now = ctx.clock.now();
     if (now >= end) break;
-    await ctx.clock.sleep(Math.min(ctx.timing.pollIntervalMs, end - now), ctx.signal), await ctx.stop.guard("starting the batches (soak re-check)"), checks++;
+    await ctx.clock.sleep(Math.min(ctx.timing.pollIntervalMs, end - now), ctx.signal), await ctx.stop.guard("starting the batches (soak re-check)"), checks++, ctx.log.progress?.(`soak: ${checks} check${checks === 1 ? "" : "s"} passed, ${formatDuration(Math.max(0, end - ctx.clock.now()))} left`);
     let bad = (await Promise.all(
       canary.map(async (rec) => ({ rec, v: await verifyOnce(ctx, rec, { versionId: rec.after.versionId, sha: ctx.target }) }))
     )).find((r) => !r.v.ok);
@@ -26759,8 +26759,14 @@ async function runStage(ctx, stage, records, stragglers) {
     for (let s of work) rec(s.hostname).reason = `not deployed: ${describeError(err)}`;
     return { status: "failed", detail: describeError(err) };
   }
-  let results = await Promise.all(
-    stage.services.map(async (svc) => svc.strategy !== "skip" ? { svc, r: await deployAndVerify(ctx, svc, rec(svc.hostname), deadline) } : stage.kind === "canary" ? { svc, r: await verifySkippedCanary(ctx, rec(svc.hostname)) } : { svc, r: { kind: "verified" } })
+  let finished = 0, started = ctx.clock.now(), progress = () => ctx.log.progress?.(`${stage.name}: ${finished}/${stage.services.length} done (${formatDuration(ctx.clock.now() - started)})`), results = await Promise.all(
+    stage.services.map(async (svc) => {
+      if (svc.strategy !== "skip") {
+        let r = await deployAndVerify(ctx, svc, rec(svc.hostname), deadline);
+        return finished++, progress(), { svc, r };
+      }
+      return stage.kind === "canary" ? { svc, r: await verifySkippedCanary(ctx, rec(svc.hostname)) } : { svc, r: { kind: "verified" } };
+    })
   );
   if (results.some(({ r }) => r.kind === "stopped") || ctx.stop.stopped) return { status: "stopped" };
   let failures = [];
@@ -27070,7 +27076,8 @@ function redactingLogger(inner, redactor, onWarning) {
       onWarning(clean), inner.warning(clean, t && r(t));
     },
     error: (m, t) => inner.error(r(m), t && r(t)),
-    group: (t, fn) => inner.group(r(t), fn)
+    group: (t, fn) => inner.group(r(t), fn),
+    progress: (m) => inner.progress?.(r(m))
   };
 }
 
@@ -27118,7 +27125,7 @@ async function release(deps, s, log, redactor, facts, keep) {
     "Kill switch not live"
   ), await log.group("Gates: kill switch, target, allowed refs", async () => {
     await killSwitch.assertOpen("anything was changed"), facts.target = await resolveTarget(forge, s.target, runCtx.sha);
-    let via = facts.target.fromInput ? `\`target\` ${facts.target.input}` : `the triggering commit (GITHUB_SHA${runCtx.ref ? `, ${runCtx.ref}` : ""})`;
+    let via = facts.target.fromInput ? `${facts.target.input} (the target input)` : `the triggering commit (GITHUB_SHA${runCtx.ref ? `, ${runCtx.ref}` : ""})`;
     log.info(`Target: ${via} \u2192 ${facts.target.sha}`), facts.refPolicy = await checkRefPolicy(forge, facts.target.sha, s.allowedRefs), log.info(`Allowed: ${facts.target.sha.slice(0, 12)} is the ${facts.refPolicy.how} of ${facts.refPolicy.allowedBy} (refs checked: ${facts.refPolicy.checked.join(", ")})`);
   });
   let target = facts.target, printed = [], planOnce = (title) => log.group(title, async () => {
@@ -27268,4 +27275,4 @@ export {
   cancelOnSignals,
   realClock
 };
-/*! For license information please see chunk-ZWZIMWR6.js.LEGAL.txt */
+/*! For license information please see chunk-LCYZQ6OD.js.LEGAL.txt */

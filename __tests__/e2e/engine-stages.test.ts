@@ -1,0 +1,118 @@
+// The rollout engine's stage order, run as the real bundle against the simulator:
+// the canary first and alone, then batches of `batch-size` in a stable order, each
+// service verified after its deploy; outputs, summary and report written.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { startSimulator, type RequestLogEntry, type Simulator } from '../../sim/index.js';
+import { annotations, runAction } from '../helpers/action.js';
+import { callsOf, kindOf, mutationList, probesOf, recordOf, zeropsGet } from '../helpers/log.js';
+import { makeRepo } from '../helpers/repo.js';
+import { baseInputs, world } from '../helpers/world.js';
+
+const HOSTS = ['api', 'web', 'worker', 'admin'];
+const TIMEOUT = 60_000;
+
+describe('engine: stages', () => {
+  let sim: Simulator | null = null;
+  afterEach(async () => {
+    await sim?.close();
+    sim = null;
+  });
+
+  it(
+    'deploys the canary alone first, then batches of batch-size in a stable order, verifying every service',
+    async () => {
+      const repo = makeRepo(HOSTS);
+      const target = repo.shas[2] as string;
+      // The plan's order is the order of `services`, not the project's listing order.
+      sim = await startSimulator(world({ shas: repo.shas, services: ['admin', 'worker', 'web', 'api'] }));
+      const run = await runAction({ sim, inputs: baseInputs(sim, repo.dir), env: { GITHUB_SHA: target } });
+      expect(run.code).toBe(0);
+      expect(run.outputs.result).toBe('success');
+
+      const stages = [['api'], ['web', 'worker'], ['admin']];
+      const muts = sim.mutations();
+      // Three mutating calls per service (create version, upload, build-and-deploy), stage by stage.
+      expect(muts).toHaveLength(12);
+      let at = 0;
+      for (const stage of stages) {
+        const slice = muts.slice(at, at + 3 * stage.length);
+        expect(new Set(slice.map((e) => e.service))).toEqual(new Set(stage));
+        for (const host of stage) {
+          expect(slice.filter((e) => e.service === host).map(kindOf)).toEqual(['create-version', 'upload', 'build-and-deploy']);
+        }
+        at += 3 * stage.length;
+      }
+      // The batch really ran concurrently: its second service started before the first one's deploy call finished its stage.
+      const batch1 = muts.slice(3, 9);
+      expect(batch1.map((e) => e.service)).not.toEqual(['web', 'web', 'web', 'worker', 'worker', 'worker']);
+
+      // The canary's process had FINISHED before batch 1 created its first version (both times on the simulator's clock).
+      const report = run.report as Record<string, any>;
+      const canaryProcess = await zeropsGet(sim, `/process/${recordOf(report, 'api').processId}`);
+      expect(canaryProcess.status).toBe('FINISHED');
+      const firstBatchVersion = [sim.service('web'), sim.service('worker')].map((s) => Date.parse(s.versions[0]?.created as string));
+      expect(Date.parse(canaryProcess.finished)).toBeLessThanOrEqual(Math.min(...firstBatchVersion));
+      // And batch 1's processes before batch 2's first call.
+      for (const host of ['web', 'worker']) {
+        const p = await zeropsGet(sim, `/process/${recordOf(report, host).processId}`);
+        expect(Date.parse(p.finished)).toBeLessThanOrEqual(Date.parse(sim.service('admin').versions[0]?.created as string));
+      }
+
+      // Every service was verified: its build-info was read after its deploy call, and it serves the target.
+      for (const host of HOSTS) {
+        const deploy = callsOf(sim, host, 'build-and-deploy')[0] as RequestLogEntry;
+        const probes = probesOf(sim, host).filter((e) => e.seq > deploy.seq && e.status === 200);
+        expect(probes.length).toBeGreaterThanOrEqual(1);
+        expect(sim.service(host).buildInfoSha).toBe(target);
+        expect(sim.service(host).activeVersion?.name).toBe(target);
+      }
+      // ...and the probe of a stage precedes the next stage's first mutation.
+      const firstOf = (host: string) => (sim as Simulator).mutations().find((e) => e.service === host) as RequestLogEntry;
+      const lastProbe = (host: string) => probesOf(sim as Simulator, host).at(-1) as RequestLogEntry;
+      expect(lastProbe('api').seq).toBeLessThan(Math.min(firstOf('web').seq, firstOf('worker').seq));
+      expect(Math.max(lastProbe('web').seq, lastProbe('worker').seq)).toBeLessThan(firstOf('admin').seq);
+
+      // Outputs, report and summary.
+      expect(run.outputs['target-sha']).toBe(target);
+      expect(JSON.parse(run.outputs.deployed as string)).toEqual(['api', 'web', 'worker', 'admin']);
+      expect(JSON.parse(run.outputs.failed as string)).toEqual([]);
+      expect(JSON.parse(run.outputs['rolled-back'] as string)).toEqual([]);
+      expect(JSON.parse(run.outputs.skipped as string)).toEqual([]);
+      expect(report.plan.stages.map((s: any) => s.services.map((p: any) => p.hostname))).toEqual(stages);
+      for (const host of HOSTS) {
+        const r = recordOf(report, host);
+        expect(r.outcome).toBe('on-target');
+        expect(r.strategy).toBe('build');
+        expect(r.before.sha).toBe(repo.shas[0]);
+        expect(r.after.sha).toBe(target);
+        expect(r.verification.kind).toBe('ok');
+        expect(run.summary).toMatch(new RegExp(`\\|[^\\n]*\\b${host}\\b[^\\n]*on-target`));
+      }
+      expect(report.timeline.map((t: any) => t.name)).toEqual(['canary', 'batch 1', 'batch 2']);
+      expect(run.summary).toContain('success');
+      expect(annotations(run.stdout, 'error')).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'names the canary explicitly and resolves globs in a stable (sorted) order',
+    async () => {
+      const hosts = ['app-c', 'app-a', 'app-d', 'app-b', 'edge'];
+      const repo = makeRepo(hosts);
+      sim = await startSimulator(world({ shas: repo.shas, services: hosts }));
+      const run = await runAction({
+        sim,
+        inputs: baseInputs(sim, repo.dir, { services: 'app-*\nedge', canary: 'edge', 'batch-size': '3', strategy: 'build' }),
+        env: { GITHUB_SHA: repo.shas[2] },
+      });
+      expect(run.code).toBe(0);
+      const order = mutationList(sim).filter((m) => m.startsWith('build-and-deploy')).map((m) => m.split(' ')[1]);
+      expect(order[0]).toBe('edge');
+      expect(new Set(order.slice(1, 4))).toEqual(new Set(['app-a', 'app-b', 'app-c']));
+      expect(order.slice(4)).toEqual(['app-d']);
+      expect(run.report?.plan.stages.map((s: any) => s.services.map((p: any) => p.hostname))).toEqual([['edge'], ['app-a', 'app-b', 'app-c'], ['app-d']]);
+    },
+    TIMEOUT,
+  );
+});
