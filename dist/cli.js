@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-LCYZQ6OD.js";
+} from "./chunks/chunk-HA5QN2AZ.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

@@ -7,7 +7,7 @@ import {
   realClock,
   require_undici,
   run
-} from "./chunks/chunk-LCYZQ6OD.js";
+} from "./chunks/chunk-HA5QN2AZ.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -630,10 +630,13 @@ function group(name, fn) {
 
 // src/runner/actions.ts
 import { tmpdir } from "node:os";
+function neutraliseCommands(message) {
+  return message.replace(/^(\s*)(::|##\[)/gm, (_m, space, cmd) => `${space}${cmd[0]}\u200B${cmd.slice(1)}`);
+}
 function actionsLogger() {
   return {
     debug: (m) => debug(m),
-    info: (m) => info(m),
+    info: (m) => info(neutraliseCommands(m)),
     notice: (m, title) => notice(m, title ? { title } : {}),
     warning: (m, title) => warning(m, title ? { title } : {}),
     error: (m, title) => error(m, title ? { title } : {}),

@@ -1,6 +1,7 @@
 // run(): the release, start to end. Inputs → settings → kill switch → target and ref
 // policy → scope and plan → checks → superseded → stages → outcome → report. Side
 // effects come in through `deps`; outputs, summary and report are written even on failure.
+import { stat } from 'node:fs/promises';
 import { createAdapters, type Adapters } from './adapters.js';
 import { readRunContext, type RunContext } from './forge/context.js';
 import { waitForChecks } from './gates/checks.js';
@@ -24,7 +25,7 @@ import { INPUTS } from './settings/inputs.js';
 import { formatProblems, readSettings, type Settings } from './settings/settings.js';
 import { describeError, RolloutError } from './util/errors.js';
 import { redactingLogger } from './util/logging.js';
-import { Redactor } from './util/redact.js';
+import { capText, Redactor } from './util/redact.js';
 import { ShapeError } from './util/shape.js';
 
 export type { RunOutcome };
@@ -68,8 +69,9 @@ function loadSettings(deps: Deps, redactor: Redactor): Settings {
 
 async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor, facts: RunFacts, keep: (a: Adapters) => void): Promise<void> {
   const runCtx = readRunContext(s.forgeApiUrl ? { ...deps.env, GITHUB_API_URL: s.forgeApiUrl } : deps.env, s.forge);
-  // Local files first: a broken zerops.yaml fails before any request.
+  // Local files first: a broken zerops.yaml or a missing path fails before any request.
   const zeropsYaml = s.strategy === 'activate' ? null : loadYamlIfAny(s);
+  await checkLocalPaths(s);
 
   const adapters = createAdapters(s, runCtx, deps.clock, redactor, log);
   keep(adapters);
@@ -85,7 +87,17 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
     log,
     freshnessMs: Math.min(1000, s.pollIntervalMs),
   });
-  const switchFacts = () => ({ variable: s.killSwitchVariable, live: killSwitch.isLive, jobStartEngaged: killSwitch.jobStartEngaged, reads: killSwitch.reads });
+  // Getters: a run that stops by an exception (switch engaged, hold) still reports the reads made and whether the switch stayed live.
+  const switchFacts = () => ({
+    variable: s.killSwitchVariable,
+    get live() {
+      return killSwitch.isLive;
+    },
+    jobStartEngaged: killSwitch.jobStartEngaged,
+    get reads() {
+      return killSwitch.reads;
+    },
+  });
   facts.killSwitch = switchFacts();
   if (killSwitch.jobStartEngaged) throw new SwitchEngaged('job-start value', s.killSwitchVariable, 'anything was read or changed');
   if (!s.controlToken) {
@@ -168,6 +180,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
     clock: deps.clock,
     log,
     signal: deps.signal,
+    mutationSignal: afterGrace(deps.signal, MUTATION_GRACE_MS),
     target: target.sha,
     timing: { pollIntervalMs: s.pollIntervalMs, verifyTimeoutMs: s.verifyTimeoutMs, deployTimeoutMs: s.deployTimeoutMs, lockTimeoutMs: s.lockTimeoutMs, soakMs: s.soakMs },
     maxStragglers: s.maxStragglers,
@@ -186,12 +199,30 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   facts.stop = result.stop;
   facts.rollbackComplete = result.rollbackComplete;
   facts.killSwitch = switchFacts();
-  if (!deps.signal.aborted) await refreshAfter(adapters, s, facts.records, log);
+  // Even when cancelled, one quick read makes the report say what each service runs.
+  await refreshAfter(adapters, s, facts.records, log, deps.signal.aborted ? AbortSignal.timeout(2000) : undefined);
+}
+
+/** How long a mutating call already on the wire may take to answer after a cancel. */
+const MUTATION_GRACE_MS = 3000;
+
+function afterGrace(signal: AbortSignal, ms: number): AbortSignal {
+  const controller = new AbortController();
+  signal.addEventListener('abort', () => setTimeout(() => controller.abort(signal.reason), ms).unref(), { once: true });
+  return controller.signal;
 }
 
 function supersededStop(s: Superseded, target: string, midway: boolean): Stop {
   const what = midway ? 'stops before its next stage (nothing is rolled back)' : 'stops before changing anything';
   return { kind: 'superseded', message: `Superseded: ${s.branch} has moved on to ${s.newer.slice(0, 12)}; this run (for ${target.slice(0, 12)}) ${what} so the newer run releases it.` };
+}
+
+async function checkLocalPaths(s: Settings): Promise<void> {
+  if (s.artifact.length > 0) await artifactSource(s.artifact, process.cwd());
+  if (s.strategy === 'build' || (s.strategy === 'auto' && s.artifact.length === 0)) {
+    const ok = await stat(s.sourceDir).then((st) => st.isDirectory(), () => false);
+    if (!ok) throw new RolloutError('settings', `input \`source-dir\`: ${capText(s.sourceDir, 120)} is not a directory.`, 'Check out the repository first, or fix `source-dir`.');
+  }
 }
 
 function loadYamlIfAny(s: Settings): ZeropsYaml | null {
@@ -230,9 +261,9 @@ function rulesBranchOf(run: RunContext): string | null {
 }
 
 /** What each service really runs at the end, read once for the whole project. */
-async function refreshAfter(adapters: Adapters, s: Settings, records: ServiceRecord[], log: Logger): Promise<void> {
+async function refreshAfter(adapters: Adapters, s: Settings, records: ServiceRecord[], log: Logger, signal?: AbortSignal): Promise<void> {
   try {
-    const byId = new Map((await adapters.zerops.listServices(s.projectId)).map((svc) => [svc.id, svc]));
+    const byId = new Map((await adapters.zerops.listServices(s.projectId, signal)).map((svc) => [svc.id, svc]));
     for (const r of records) {
       const active = byId.get(r.serviceId)?.activeVersion;
       if (!active || active.id === r.after.versionId) continue;

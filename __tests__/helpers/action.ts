@@ -10,7 +10,8 @@ import type { Simulator } from '../../sim/index.js';
 import { FORGE_TOKEN, OWNER, REPO } from './world.js';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
-export const BUNDLE = join(ROOT, 'dist/index.js');
+/** The committed bundle; ZR_E2E_BUNDLE points the tests at another build (e.g. a deliberately broken copy). */
+export const BUNDLE = process.env.ZR_E2E_BUNDLE || join(ROOT, 'dist/index.js');
 
 export interface ActionRun {
   code: number | null;
@@ -34,7 +35,7 @@ export interface RunOptions {
   /** The process is killed after this long; the test then fails on `code`. */
   timeoutMs?: number;
   /** Send a signal once a stdout line matches (cancellation tests). */
-  signalWhen?: { line: RegExp; signal: NodeJS.Signals; delayMs?: number };
+  signalWhen?: { line: RegExp; signal: NodeJS.Signals; delayMs?: number; onSignal?: () => void };
   /** Run each callback once, as soon as stdout so far matches its pattern (e.g. flip a switch mid-run). */
   onStdout?: Array<{ line: RegExp; run: () => void }>;
   node?: string;
@@ -107,7 +108,10 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     const when = o.signalWhen;
     if (when && !signalled && when.line.test(stdout)) {
       signalled = true;
-      setTimeout(() => child.kill(when.signal), when.delayMs ?? 0);
+      setTimeout(() => {
+        when.onSignal?.();
+        child.kill(when.signal);
+      }, when.delayMs ?? 0);
     }
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));

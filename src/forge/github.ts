@@ -206,7 +206,7 @@ class GitHubDeployments implements DeploymentRecorder {
     return id;
   }
 
-  async status(id: number, input: { state: 'in_progress' | 'success' | 'failure' | 'inactive'; logUrl?: string; description: string }): Promise<void> {
+  async status(id: number, input: { state: 'in_progress' | 'success' | 'failure' | 'inactive'; logUrl?: string; description: string }, signal?: AbortSignal): Promise<void> {
     await this.api.send({
       method: 'POST',
       url: `${this.base}/deployments/${id}/statuses`,
@@ -214,6 +214,7 @@ class GitHubDeployments implements DeploymentRecorder {
       headers: HEADERS,
       json: { state: input.state, log_url: input.logUrl, description: input.description.slice(0, 140), auto_inactive: true },
       retries: 0,
+      signal,
     });
   }
 }

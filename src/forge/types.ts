@@ -32,7 +32,7 @@ export interface NamedRef {
 
 export interface DeploymentRecorder {
   create(input: { sha: string; environment: string; description: string }): Promise<number>;
-  status(id: number, input: { state: 'in_progress' | 'success' | 'failure' | 'inactive'; logUrl?: string; description: string }): Promise<void>;
+  status(id: number, input: { state: 'in_progress' | 'success' | 'failure' | 'inactive'; logUrl?: string; description: string }, signal?: AbortSignal): Promise<void>;
 }
 
 export interface Forge {

@@ -18,6 +18,9 @@ export async function recordDeploymentStart(forge: Forge, s: Settings, sha: stri
   }
 }
 
+/** The closing record is best effort and must not delay the end of a (possibly cancelled) run. */
+const END_RECORD_TIMEOUT_MS = 3000;
+
 export async function recordDeploymentEnd(forge: Forge, facts: RunFacts, log: Logger): Promise<void> {
   if (facts.deploymentId === null || !forge.deployments) return;
   const ok = facts.stop === null && facts.records.every((r) => ['on-target', 'skipped', 'quarantined'].includes(r.outcome));
@@ -26,7 +29,7 @@ export async function recordDeploymentEnd(forge: Forge, facts: RunFacts, log: Lo
       state: ok ? 'success' : 'failure',
       logUrl: forge.runUrl() ?? undefined,
       description: ok ? 'Released and verified' : (facts.stop?.message ?? 'Release failed').split('\n')[0] ?? 'Release failed',
-    });
+    }, AbortSignal.timeout(END_RECORD_TIMEOUT_MS));
   } catch (err) {
     log.info(`Could not update the GitHub deployment (${describeError(err)}).`);
   }

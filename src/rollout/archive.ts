@@ -51,7 +51,7 @@ export async function artifactSource(paths: readonly string[], workspace: string
     try {
       await stat(abs);
     } catch {
-      throw new RolloutError('archive', `artifact path ${p} does not exist (looked at ${abs}).`, 'Build the artifact before this step, or fix `artifact`.');
+      throw new RolloutError('archive', `input \`artifact\`: ${capText(p, 120)} does not exist (looked at ${capText(abs, 160)}).`, 'Build the artifact before this step, or fix `artifact`.');
     }
     resolved.push(abs);
   }

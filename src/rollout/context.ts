@@ -30,7 +30,10 @@ export interface RolloutContext {
   probe: BuildInfoProbe | null;
   clock: Clock;
   log: Logger;
+  /** Aborts at once on cancellation: reads, waits and uploads stop. */
   signal: AbortSignal;
+  /** Aborts a few seconds after cancellation: a mutating call already sent may still return its answer. */
+  mutationSignal: AbortSignal;
   target: string;
   timing: Timing;
   maxStragglers: number;

@@ -50,7 +50,9 @@ export async function deployAndVerify(ctx: RolloutContext, svc: PlannedService, 
     if (err instanceof Stopped || ctx.signal.aborted) {
       const reason = err instanceof Stopped ? err.reason.message : 'cancelled';
       rec.outcome = rec.changed ? 'in-flight' : 'untouched';
-      rec.reason = rec.changed ? `a deploy was under way when the run stopped: ${reason}` : `not deployed: ${reason}`;
+      rec.reason = rec.changed
+        ? `a deploy was under way when the run stopped (${rec.processId ? `process ${rec.processId}` : 'its process unknown'}; check it in Zerops): ${reason}`
+        : `not deployed: ${reason}`;
       return { kind: 'stopped' };
     }
     rec.outcome = 'failed';
@@ -68,7 +70,7 @@ async function startDeploy(ctx: RolloutContext, svc: PlannedService, rec: Servic
     const versionId = svc.activateVersionId as string;
     await ctx.stop.guard(`activating ${host}`);
     rec.changed = true;
-    const process = await sendDeployCall(ctx, svc, versionId, 'activate', () => ctx.zerops.deploy(versionId, host, null, null, ctx.signal));
+    const process = await sendDeployCall(ctx, svc, versionId, 'activate', () => ctx.zerops.deploy(versionId, host, null, null, ctx.mutationSignal));
     return { process, versionId };
   }
   const kind = svc.strategy;
@@ -87,8 +89,8 @@ async function startDeploy(ctx: RolloutContext, svc: PlannedService, rec: Servic
   rec.changed = true;
   const call =
     kind === 'build'
-      ? () => ctx.zerops.buildAndDeploy(version.id, host, yaml, setup, ctx.signal)
-      : () => ctx.zerops.deploy(version.id, host, yaml, setup, ctx.signal);
+      ? () => ctx.zerops.buildAndDeploy(version.id, host, yaml, setup, ctx.mutationSignal)
+      : () => ctx.zerops.deploy(version.id, host, yaml, setup, ctx.mutationSignal);
   const process = await sendDeployCall(ctx, svc, version.id, kind, call);
   return { process, versionId: version.id };
 }
@@ -99,12 +101,12 @@ async function startDeploy(ctx: RolloutContext, svc: PlannedService, rec: Servic
  */
 async function createVersion(ctx: RolloutContext, svc: PlannedService) {
   try {
-    return await ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.signal);
+    return await ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.mutationSignal);
   } catch (err) {
     if (!(err instanceof HttpError) || !err.effectUnknown || err.kind === 'aborted') throw err;
     ctx.log.warning(`${svc.hostname}: the answer to "create version" was lost (${err.detail}); creating another. An unused version named ${ctx.target.slice(0, 12)} may remain in UPLOADING.`);
     await ctx.stop.guard(`creating a version of ${svc.hostname} again`);
-    return ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.signal);
+    return ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.mutationSignal);
   }
 }
 

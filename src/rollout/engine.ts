@@ -87,7 +87,8 @@ export async function runRollout(ctx: RolloutContext, plan: Plan, records: Reado
           return complete;
         });
       }
-      return { stop: { kind: 'failed', code: 'stage', message }, rollbackComplete, timeline };
+      const interrupted = ctx.signal.aborted ? ' The rollback was interrupted: the run was cancelled by the runner; see each service\'s state below.' : '';
+      return { stop: { kind: 'failed', code: 'stage', message: message + interrupted }, rollbackComplete, timeline };
     }
     done.push(stage);
   }

@@ -29,13 +29,14 @@ async function rollBackOne(ctx: RolloutContext, rec: ServiceRecord): Promise<boo
     return false;
   }
   const deadline = ctx.clock.now() + ctx.timing.deployTimeoutMs;
+  let rollbackSent = false;
   try {
     // A deploy still in flight (stage deadline hit) could activate later: cancel it first.
     if (rec.processId) {
       const p = await ctx.zerops.getProcess(rec.processId, host, ctx.signal);
       if ((PROCESS_IN_FLIGHT as readonly string[]).includes(p.status)) {
         await ctx.stop.guard(`cancelling the deploy of ${host}`);
-        await ctx.zerops.cancelProcess(p.id, host, ctx.signal);
+        await ctx.zerops.cancelProcess(p.id, host, ctx.mutationSignal);
         await waitForProcess(ctx, p.id, host, deadline);
       }
     }
@@ -48,7 +49,8 @@ async function rollBackOne(ctx: RolloutContext, rec: ServiceRecord): Promise<boo
     }
     await ctx.stop.guard(`rolling back ${host}`);
     const versionId = prior.versionId;
-    const process = await sendDeployCall(ctx, { hostname: host, serviceId: rec.serviceId }, versionId, 'rollback', () => ctx.zerops.deploy(versionId, host, null, null, ctx.signal));
+    rollbackSent = true;
+    const process = await sendDeployCall(ctx, { hostname: host, serviceId: rec.serviceId }, versionId, 'rollback', () => ctx.zerops.deploy(versionId, host, null, null, ctx.mutationSignal));
     const end = await waitForProcess(ctx, process.id, host, deadline);
     if (end.status !== 'FINISHED') return failRollback(rec, 'failed', describeProcessEnd(end));
     const v = await verifyService(ctx, { hostname: host, serviceId: rec.serviceId }, prior, ctx.timing.verifyTimeoutMs);
@@ -59,6 +61,12 @@ async function rollBackOne(ctx: RolloutContext, rec: ServiceRecord): Promise<boo
     ctx.log.info(`  ↩ ${host}: ${rec.rollback.detail}, verified`);
     return true;
   } catch (err) {
+    if (ctx.signal.aborted && rollbackSent) {
+      rec.rollback = { status: 'held', detail: `cancelled while the rollback to ${prior.sha?.slice(0, 7) ?? prior.versionId} was under way; check the service in Zerops` };
+      rec.outcome = 'in-flight';
+      rec.reason = `${rec.reason ? `${rec.reason}; ` : ''}${rec.rollback.detail}`;
+      return false;
+    }
     if (err instanceof Stopped || ctx.signal.aborted) return failRollback(rec, 'held', err instanceof Stopped ? err.reason.message : 'cancelled');
     return failRollback(rec, 'failed', describeError(err));
   }

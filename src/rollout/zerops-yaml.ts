@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { RolloutError } from '../util/errors.js';
+import { capText } from '../util/redact.js';
 
 export interface ZeropsYaml {
   path: string;
@@ -30,7 +31,7 @@ export function loadZeropsYaml(path: string): ZeropsYaml {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new RolloutError('config', `Cannot read zerops.yaml at ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`, 'Set `zerops-yaml` to its path.');
+    throw new RolloutError('config', `input \`zerops-yaml\`: cannot read ${capText(path, 120)} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'Set `zerops-yaml` to the file\'s path.');
   }
   if (text.length > MAX_BYTES) throw new RolloutError('config', `${path} is larger than 1 MiB; is it the right file?`);
   return parseZeropsYaml(text, path);

@@ -1,7 +1,7 @@
-// A runner cancels by signalling (SIGINT, then SIGTERM, then kill). The first signal
-// aborts the run: no new mutating call starts, outputs and the report are still
-// written. If that takes too long, the process exits anyway.
-export function cancelOnSignals(onFirst: (signal: string) => void, graceMs = 8000): AbortSignal {
+// A runner cancels by signalling: GitHub sends SIGINT, then SIGTERM 7.5 s later, then
+// kills. The first signal aborts the run: no new mutating call starts, outputs and the
+// report are still written. A second signal, or the grace running out, exits at once.
+export function cancelOnSignals(onFirst: (signal: string) => void, graceMs = 7000): AbortSignal {
   const controller = new AbortController();
   const handler = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {

@@ -51,7 +51,7 @@ export class ZeropsClient {
     return { projects: list, total };
   }
 
-  async listServices(projectId: string): Promise<ServiceStack[]> {
+  async listServices(projectId: string, signal?: AbortSignal): Promise<ServiceStack[]> {
     const all: ServiceStack[] = [];
     for (let page = 0; page < MAX_SERVICE_PAGES; page++) {
       const res = await this.http.send({
@@ -59,6 +59,7 @@ export class ZeropsClient {
         url: `${API}/project/${enc(projectId)}/service-stack`,
         query: { limit: PAGE, offset: page * PAGE },
         what: `list the services of project ${projectId}`,
+        signal,
       });
       const { list, total } = parseList(res.data, 'service list', parseService);
       all.push(...list);

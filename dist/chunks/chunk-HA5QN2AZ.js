@@ -24547,6 +24547,9 @@ var INPUTS = [
 // src/version.ts
 var VERSION = "0.1.0", USER_AGENT = `zerops-rollout/${VERSION} (+https://github.com/zerops-rollout/zerops-rollout; node ${process.version})`;
 
+// src/main.ts
+import { stat as stat2 } from "node:fs/promises";
+
 // src/util/shape.ts
 var ShapeError = class extends Error {
   constructor(what, detail) {
@@ -24981,14 +24984,15 @@ var GitHubDeployments = class {
     if (id === null) throw new Error("the deployment answer had no id");
     return id;
   }
-  async status(id, input) {
+  async status(id, input, signal) {
     await this.api.send({
       method: "POST",
       url: `${this.base}/deployments/${id}/statuses`,
       what: `set deployment status ${input.state}`,
       headers: HEADERS2,
       json: { state: input.state, log_url: input.logUrl, description: input.description.slice(0, 140), auto_inactive: !0 },
-      retries: 0
+      retries: 0,
+      signal
     });
   }
 };
@@ -25685,14 +25689,15 @@ var API = "/api/rest/public", PAGE = 100, MAX_SERVICE_PAGES = 100, ZeropsClient 
     }), { list, total } = parseList(res.data, "project search", parseProject);
     return { projects: list, total };
   }
-  async listServices(projectId) {
+  async listServices(projectId, signal) {
     let all = [];
     for (let page = 0; page < MAX_SERVICE_PAGES; page++) {
       let res = await this.http.send({
         method: "GET",
         url: `${API}/project/${enc(projectId)}/service-stack`,
         query: { limit: PAGE, offset: page * PAGE },
-        what: `list the services of project ${projectId}`
+        what: `list the services of project ${projectId}`,
+        signal
       }), { list, total } = parseList(res.data, "service list", parseService);
       if (all.push(...list), list.length === 0 || total !== null && all.length >= total) return all;
     }
@@ -26088,6 +26093,7 @@ async function recordDeploymentStart(forge, s, sha, log) {
     return log.info(`No GitHub deployment recorded (${describeError(err)}); give the job \`deployments: write\` to record one.`), null;
   }
 }
+var END_RECORD_TIMEOUT_MS = 3e3;
 async function recordDeploymentEnd(forge, facts, log) {
   if (facts.deploymentId === null || !forge.deployments) return;
   let ok = facts.stop === null && facts.records.every((r) => ["on-target", "skipped", "quarantined"].includes(r.outcome));
@@ -26097,7 +26103,7 @@ async function recordDeploymentEnd(forge, facts, log) {
       logUrl: forge.runUrl() ?? void 0,
       description: ok ? "Released and verified" : (facts.stop?.message ?? "Release failed").split(`
 `)[0] ?? "Release failed"
-    });
+    }, AbortSignal.timeout(END_RECORD_TIMEOUT_MS));
   } catch (err) {
     log.info(`Could not update the GitHub deployment (${describeError(err)}).`);
   }
@@ -26455,7 +26461,7 @@ async function artifactSource(paths, workspace) {
     try {
       await stat(abs);
     } catch {
-      throw new RolloutError("archive", `artifact path ${p} does not exist (looked at ${abs}).`, "Build the artifact before this step, or fix `artifact`.");
+      throw new RolloutError("archive", `input \`artifact\`: ${capText(p, 120)} does not exist (looked at ${capText(abs, 160)}).`, "Build the artifact before this step, or fix `artifact`.");
     }
     resolved.push(abs);
   }
@@ -26605,7 +26611,7 @@ async function deployAndVerify(ctx, svc, rec, deadline) {
   } catch (err) {
     if (err instanceof Stopped || ctx.signal.aborted) {
       let reason = err instanceof Stopped ? err.reason.message : "cancelled";
-      return rec.outcome = rec.changed ? "in-flight" : "untouched", rec.reason = rec.changed ? `a deploy was under way when the run stopped: ${reason}` : `not deployed: ${reason}`, { kind: "stopped" };
+      return rec.outcome = rec.changed ? "in-flight" : "untouched", rec.reason = rec.changed ? `a deploy was under way when the run stopped (${rec.processId ? `process ${rec.processId}` : "its process unknown"}; check it in Zerops): ${reason}` : `not deployed: ${reason}`, { kind: "stopped" };
     }
     return rec.outcome = "failed", rec.reason = describeError(err), ctx.log.info(`  \u2716 ${svc.hostname}: ${rec.reason}`), { kind: "deploy-failed", detail: rec.reason };
   } finally {
@@ -26616,7 +26622,7 @@ async function startDeploy(ctx, svc, rec) {
   let host = svc.hostname;
   if (svc.strategy === "activate") {
     let versionId = svc.activateVersionId;
-    return await ctx.stop.guard(`activating ${host}`), rec.changed = !0, { process: await sendDeployCall(ctx, svc, versionId, "activate", () => ctx.zerops.deploy(versionId, host, null, null, ctx.signal)), versionId };
+    return await ctx.stop.guard(`activating ${host}`), rec.changed = !0, { process: await sendDeployCall(ctx, svc, versionId, "activate", () => ctx.zerops.deploy(versionId, host, null, null, ctx.mutationSignal)), versionId };
   }
   let kind = svc.strategy, source = kind === "build" ? ctx.payload.build : kind === "artifact" ? ctx.payload.artifact : null, yaml = ctx.payload.zeropsYaml;
   if (!source || yaml === null || !svc.setup || kind !== "build" && kind !== "artifact")
@@ -26625,15 +26631,15 @@ async function startDeploy(ctx, svc, rec) {
   await ctx.stop.guard(`creating a version of ${host}`);
   let version = await createVersion(ctx, svc);
   await ctx.stop.guard(`uploading to ${host}`), await ctx.zerops.upload(version.uploadUrl, host, () => source.open(), ctx.signal, source.size), await ctx.stop.guard(`deploying ${host}`), rec.changed = !0;
-  let call = kind === "build" ? () => ctx.zerops.buildAndDeploy(version.id, host, yaml, setup, ctx.signal) : () => ctx.zerops.deploy(version.id, host, yaml, setup, ctx.signal);
+  let call = kind === "build" ? () => ctx.zerops.buildAndDeploy(version.id, host, yaml, setup, ctx.mutationSignal) : () => ctx.zerops.deploy(version.id, host, yaml, setup, ctx.mutationSignal);
   return { process: await sendDeployCall(ctx, svc, version.id, kind, call), versionId: version.id };
 }
 async function createVersion(ctx, svc) {
   try {
-    return await ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.signal);
+    return await ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.mutationSignal);
   } catch (err) {
     if (!(err instanceof HttpError) || !err.effectUnknown || err.kind === "aborted") throw err;
-    return ctx.log.warning(`${svc.hostname}: the answer to "create version" was lost (${err.detail}); creating another. An unused version named ${ctx.target.slice(0, 12)} may remain in UPLOADING.`), await ctx.stop.guard(`creating a version of ${svc.hostname} again`), ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.signal);
+    return ctx.log.warning(`${svc.hostname}: the answer to "create version" was lost (${err.detail}); creating another. An unused version named ${ctx.target.slice(0, 12)} may remain in UPLOADING.`), await ctx.stop.guard(`creating a version of ${svc.hostname} again`), ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.mutationSignal);
   }
 }
 async function sendDeployCall(ctx, svc, versionId, kind, call) {
@@ -26679,21 +26685,23 @@ async function rollBackOne(ctx, rec) {
   let host = rec.hostname, prior = rec.before;
   if (!prior.versionId)
     return rec.rollback = { status: "impossible", detail: "no previous version: this was the service's first deploy" }, rec.reason = `${rec.reason ? `${rec.reason}; ` : ""}cannot be rolled back: no previous version`, rec.outcome = "failed", !1;
-  let deadline = ctx.clock.now() + ctx.timing.deployTimeoutMs;
+  let deadline = ctx.clock.now() + ctx.timing.deployTimeoutMs, rollbackSent = !1;
   try {
     if (rec.processId) {
       let p = await ctx.zerops.getProcess(rec.processId, host, ctx.signal);
-      PROCESS_IN_FLIGHT.includes(p.status) && (await ctx.stop.guard(`cancelling the deploy of ${host}`), await ctx.zerops.cancelProcess(p.id, host, ctx.signal), await waitForProcess(ctx, p.id, host, deadline));
+      PROCESS_IN_FLIGHT.includes(p.status) && (await ctx.stop.guard(`cancelling the deploy of ${host}`), await ctx.zerops.cancelProcess(p.id, host, ctx.mutationSignal), await waitForProcess(ctx, p.id, host, deadline));
     }
     if ((await ctx.zerops.getService(rec.serviceId, host, ctx.signal)).activeVersion?.id === prior.versionId)
       return rec.rollback = { status: "not-needed", detail: `the previous version ${prior.sha?.slice(0, 7) ?? prior.versionId} is still active` }, rec.after = { ...prior }, ctx.log.info(`  ${host}: nothing to undo \u2014 ${rec.rollback.detail}`), !0;
     await ctx.stop.guard(`rolling back ${host}`);
-    let versionId = prior.versionId, process2 = await sendDeployCall(ctx, { hostname: host, serviceId: rec.serviceId }, versionId, "rollback", () => ctx.zerops.deploy(versionId, host, null, null, ctx.signal)), end = await waitForProcess(ctx, process2.id, host, deadline);
+    let versionId = prior.versionId;
+    rollbackSent = !0;
+    let process2 = await sendDeployCall(ctx, { hostname: host, serviceId: rec.serviceId }, versionId, "rollback", () => ctx.zerops.deploy(versionId, host, null, null, ctx.mutationSignal)), end = await waitForProcess(ctx, process2.id, host, deadline);
     if (end.status !== "FINISHED") return failRollback(rec, "failed", describeProcessEnd(end));
     let v = await verifyService(ctx, { hostname: host, serviceId: rec.serviceId }, prior, ctx.timing.verifyTimeoutMs);
     return v.ok ? (rec.rollback = { status: "done", detail: `re-activated ${prior.sha?.slice(0, 7) ?? prior.versionId}` }, rec.outcome = "rolled-back", rec.after = { ...prior }, ctx.log.info(`  \u21A9 ${host}: ${rec.rollback.detail}, verified`), !0) : failRollback(rec, "failed", `rollback not verified: ${v.detail}`);
   } catch (err) {
-    return err instanceof Stopped || ctx.signal.aborted ? failRollback(rec, "held", err instanceof Stopped ? err.reason.message : "cancelled") : failRollback(rec, "failed", describeError(err));
+    return ctx.signal.aborted && rollbackSent ? (rec.rollback = { status: "held", detail: `cancelled while the rollback to ${prior.sha?.slice(0, 7) ?? prior.versionId} was under way; check the service in Zerops` }, rec.outcome = "in-flight", rec.reason = `${rec.reason ? `${rec.reason}; ` : ""}${rec.rollback.detail}`, !1) : err instanceof Stopped || ctx.signal.aborted ? failRollback(rec, "held", err instanceof Stopped ? err.reason.message : "cancelled") : failRollback(rec, "failed", describeError(err));
   }
 }
 function failRollback(rec, status, detail) {
@@ -26834,7 +26842,8 @@ async function runRollout(ctx, plan, records) {
           return await timed("rollback", hostsBack, async () => (complete = await rollBack(ctx, toRollBack), { status: complete ? "ok" : "failed" })), complete;
         });
       }
-      return { stop: { kind: "failed", code: "stage", message }, rollbackComplete, timeline };
+      let interrupted = ctx.signal.aborted ? " The rollback was interrupted: the run was cancelled by the runner; see each service's state below." : "";
+      return { stop: { kind: "failed", code: "stage", message: message + interrupted }, rollbackComplete, timeline };
     }
     done.push(stage);
   }
@@ -27008,7 +27017,7 @@ function loadZeropsYaml(path) {
   try {
     text = readFileSync2(path, "utf8");
   } catch (err) {
-    throw new RolloutError("config", `Cannot read zerops.yaml at ${path}: ${err.code ?? String(err)}.`, "Set `zerops-yaml` to its path.");
+    throw new RolloutError("config", `input \`zerops-yaml\`: cannot read ${capText(path, 120)} (${err.code ?? "error"}).`, "Set `zerops-yaml` to the file's path.");
   }
   if (text.length > MAX_BYTES) throw new RolloutError("config", `${path} is larger than 1 MiB; is it the right file?`);
   return parseZeropsYaml(text, path);
@@ -27106,7 +27115,9 @@ function loadSettings(deps, redactor) {
   return result.settings;
 }
 async function release(deps, s, log, redactor, facts, keep) {
-  let runCtx = readRunContext(s.forgeApiUrl ? { ...deps.env, GITHUB_API_URL: s.forgeApiUrl } : deps.env, s.forge), zeropsYaml = s.strategy === "activate" ? null : loadYamlIfAny(s), adapters = createAdapters(s, runCtx, deps.clock, redactor, log);
+  let runCtx = readRunContext(s.forgeApiUrl ? { ...deps.env, GITHUB_API_URL: s.forgeApiUrl } : deps.env, s.forge), zeropsYaml = s.strategy === "activate" ? null : loadYamlIfAny(s);
+  await checkLocalPaths(s);
+  let adapters = createAdapters(s, runCtx, deps.clock, redactor, log);
   keep(adapters);
   let { forge, zerops } = adapters;
   facts.forge = { kind: forge.kind, repository: forge.repo, serverUrl: forge.serverUrl, runUrl: forge.runUrl() };
@@ -27118,7 +27129,16 @@ async function release(deps, s, log, redactor, facts, keep) {
     clock: deps.clock,
     log,
     freshnessMs: Math.min(1e3, s.pollIntervalMs)
-  }), switchFacts = () => ({ variable: s.killSwitchVariable, live: killSwitch.isLive, jobStartEngaged: killSwitch.jobStartEngaged, reads: killSwitch.reads });
+  }), switchFacts = () => ({
+    variable: s.killSwitchVariable,
+    get live() {
+      return killSwitch.isLive;
+    },
+    jobStartEngaged: killSwitch.jobStartEngaged,
+    get reads() {
+      return killSwitch.reads;
+    }
+  });
   if (facts.killSwitch = switchFacts(), killSwitch.jobStartEngaged) throw new SwitchEngaged("job-start value", s.killSwitchVariable, "anything was read or changed");
   s.controlToken || log.warning(
     `No control-token: the kill switch is the job-start value of ${s.killSwitchVariable} only, NOT re-read live. Give a token that can read Actions variables to make it live.`,
@@ -27178,6 +27198,7 @@ async function release(deps, s, log, redactor, facts, keep) {
     clock: deps.clock,
     log,
     signal: deps.signal,
+    mutationSignal: afterGrace(deps.signal, MUTATION_GRACE_MS),
     target: target.sha,
     timing: { pollIntervalMs: s.pollIntervalMs, verifyTimeoutMs: s.verifyTimeoutMs, deployTimeoutMs: s.deployTimeoutMs, lockTimeoutMs: s.lockTimeoutMs, soakMs: s.soakMs },
     maxStragglers: s.maxStragglers,
@@ -27190,11 +27211,20 @@ async function release(deps, s, log, redactor, facts, keep) {
       return newer ? supersededStop(newer, target.sha, !0) : null;
     }
   }, byHost = new Map(facts.records.map((r) => [r.hostname, r])), result = await runRollout(ctx, plan, byHost);
-  facts.timeline = result.timeline, facts.stop = result.stop, facts.rollbackComplete = result.rollbackComplete, facts.killSwitch = switchFacts(), deps.signal.aborted || await refreshAfter(adapters, s, facts.records, log);
+  facts.timeline = result.timeline, facts.stop = result.stop, facts.rollbackComplete = result.rollbackComplete, facts.killSwitch = switchFacts(), await refreshAfter(adapters, s, facts.records, log, deps.signal.aborted ? AbortSignal.timeout(2e3) : void 0);
+}
+var MUTATION_GRACE_MS = 3e3;
+function afterGrace(signal, ms) {
+  let controller = new AbortController();
+  return signal.addEventListener("abort", () => setTimeout(() => controller.abort(signal.reason), ms).unref(), { once: !0 }), controller.signal;
 }
 function supersededStop(s, target, midway) {
   let what = midway ? "stops before its next stage (nothing is rolled back)" : "stops before changing anything";
   return { kind: "superseded", message: `Superseded: ${s.branch} has moved on to ${s.newer.slice(0, 12)}; this run (for ${target.slice(0, 12)}) ${what} so the newer run releases it.` };
+}
+async function checkLocalPaths(s) {
+  if (s.artifact.length > 0 && await artifactSource(s.artifact, process.cwd()), (s.strategy === "build" || s.strategy === "auto" && s.artifact.length === 0) && !await stat2(s.sourceDir).then((st) => st.isDirectory(), () => !1))
+    throw new RolloutError("settings", `input \`source-dir\`: ${capText(s.sourceDir, 120)} is not a directory.`, "Check out the repository first, or fix `source-dir`.");
 }
 function loadYamlIfAny(s) {
   let path = findZeropsYaml(s.zeropsYamlPath, s.sourceDir);
@@ -27218,9 +27248,9 @@ function recordsOf(plan) {
 function rulesBranchOf(run3) {
   return run3.ref?.startsWith("refs/heads/") ? run3.ref.slice(11) : run3.defaultBranchFromEvent;
 }
-async function refreshAfter(adapters, s, records, log) {
+async function refreshAfter(adapters, s, records, log, signal) {
   try {
-    let byId = new Map((await adapters.zerops.listServices(s.projectId)).map((svc) => [svc.id, svc]));
+    let byId = new Map((await adapters.zerops.listServices(s.projectId, signal)).map((svc) => [svc.id, svc]));
     for (let r of records) {
       let active = byId.get(r.serviceId)?.activeVersion;
       !active || active.id === r.after.versionId || (r.after = active.id === r.before.versionId ? { ...r.before } : { versionId: active.id, sha: active.sha });
@@ -27239,7 +27269,7 @@ ${err.hint}` : err.message } : err instanceof HttpError || err instanceof ShapeE
 }
 
 // src/runner/signals.ts
-function cancelOnSignals(onFirst, graceMs = 8e3) {
+function cancelOnSignals(onFirst, graceMs = 7e3) {
   let controller = new AbortController(), handler = (signal) => {
     if (!controller.signal.aborted) {
       onFirst(signal), controller.abort(new Error(`${signal} received`)), setTimeout(() => process.exit(130), graceMs).unref();
@@ -27275,4 +27305,4 @@ export {
   cancelOnSignals,
   realClock
 };
-/*! For license information please see chunk-LCYZQ6OD.js.LEGAL.txt */
+/*! For license information please see chunk-HA5QN2AZ.js.LEGAL.txt */
