@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-HA5QN2AZ.js";
+} from "./chunks/chunk-K2W5RCUK.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

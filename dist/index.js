@@ -7,7 +7,7 @@ import {
   realClock,
   require_undici,
   run
-} from "./chunks/chunk-HA5QN2AZ.js";
+} from "./chunks/chunk-K2W5RCUK.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

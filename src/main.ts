@@ -20,7 +20,7 @@ import { runRollout } from './rollout/engine.js';
 import { buildPlan, type Plan } from './rollout/plan.js';
 import { newRecord, type ServiceRecord, type Stop } from './rollout/records.js';
 import { checkSuperseded, type Superseded } from './rollout/superseded.js';
-import { findZeropsYaml, loadZeropsYaml, type ZeropsYaml } from './rollout/zerops-yaml.js';
+import { findZeropsYaml, loadZeropsYaml, zeropsYamlAtCommit, type ZeropsYaml } from './rollout/zerops-yaml.js';
 import { INPUTS } from './settings/inputs.js';
 import { formatProblems, readSettings, type Settings } from './settings/settings.js';
 import { describeError, RolloutError } from './util/errors.js';
@@ -70,7 +70,7 @@ function loadSettings(deps: Deps, redactor: Redactor): Settings {
 async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor, facts: RunFacts, keep: (a: Adapters) => void): Promise<void> {
   const runCtx = readRunContext(s.forgeApiUrl ? { ...deps.env, GITHUB_API_URL: s.forgeApiUrl } : deps.env, s.forge);
   // Local files first: a broken zerops.yaml or a missing path fails before any request.
-  const zeropsYaml = s.strategy === 'activate' ? null : loadYamlIfAny(s);
+  let zeropsYaml = s.strategy === 'activate' ? null : loadYamlIfAny(s);
   await checkLocalPaths(s);
 
   const adapters = createAdapters(s, runCtx, deps.clock, redactor, log);
@@ -116,6 +116,14 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
     log.info(`Allowed: ${facts.target.sha.slice(0, 12)} is the ${facts.refPolicy.how} of ${facts.refPolicy.allowedBy} (refs checked: ${facts.refPolicy.checked.join(', ')})`);
   });
   const target = facts.target as NonNullable<RunFacts['target']>;
+  // The config must match the code: take zerops.yaml from the target commit when git has it.
+  if (zeropsYaml && !s.zeropsYamlPath) {
+    const atTarget = await zeropsYamlAtCommit(s.sourceDir, target.sha);
+    if (atTarget) {
+      zeropsYaml = atTarget;
+      log.debug(`zerops.yaml read from commit ${target.sha.slice(0, 12)}`);
+    }
+  }
 
   let printed: string[] = [];
   const planOnce = (title: string) =>
@@ -152,6 +160,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
       log,
       signal: deps.signal,
       once: s.dryRun,
+      onEvaluation: (result) => (facts.checks = result),
       onPoll: () => killSwitch.assertOpen('anything was changed (while waiting for checks)'),
     }),
   );

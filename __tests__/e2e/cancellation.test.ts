@@ -1,11 +1,11 @@
 // A runner cancels by signalling the process. On the first signal the action starts no
 // new mutating call, lets the ones already sent answer (briefly), writes outputs,
 // summary and report with every service's state, and exits non-zero within seconds.
-import { writeFileSync, truncateSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../sim/index.js';
+import { tempDir } from '../helpers/temp.js';
 import { runAction, type ActionRun } from '../helpers/action.js';
 import { kindOf, mutationList } from '../helpers/log.js';
 import { makeRepo } from '../helpers/repo.js';
@@ -57,7 +57,7 @@ describe('cancellation', () => {
 
   it('mid-upload: the upload is abandoned and no deploy call follows it', async () => {
     const repo = makeRepo(DEFAULT_SERVICES);
-    const dir = mkdtempSync(join(tmpdir(), 'zr-cancel-'));
+    const dir = tempDir('zr-cancel-');
     const artifact = join(dir, 'app.tgz');
     writeFileSync(artifact, '');
     truncateSync(artifact, 256 * 1024 * 1024); // sparse: large enough to still be uploading

@@ -4,12 +4,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { startSimulator, type RequestLogEntry, type Simulator } from '../../sim/index.js';
 import { annotations, runAction } from '../helpers/action.js';
-import { callsOf, kindOf, mutationList, probesOf, recordOf, zeropsGet } from '../helpers/log.js';
+import { callsOf, kindOf, mutationList, probesOf, recordOf, summaryRow, zeropsGet } from '../helpers/log.js';
 import { makeRepo } from '../helpers/repo.js';
 import { baseInputs, world } from '../helpers/world.js';
 
 const HOSTS = ['api', 'web', 'worker', 'admin'];
-const TIMEOUT = 60_000;
+const TIMEOUT = 90_000; // longer than runAction's own 60 s kill, so a hung run fails on its exit code
 
 describe('engine: stages', () => {
   let sim: Simulator | null = null;
@@ -86,11 +86,62 @@ describe('engine: stages', () => {
         expect(r.before.sha).toBe(repo.shas[0]);
         expect(r.after.sha).toBe(target);
         expect(r.verification.kind).toBe('ok');
-        expect(run.summary).toMatch(new RegExp(`\\|[^\\n]*\\b${host}\\b[^\\n]*on-target`));
+        const row = summaryRow(run.summary, host);
+        expect(row).toContain('on-target');
+        expect(row).toContain(repo.shas[0]?.slice(0, 7));
+        expect(row).toContain(target.slice(0, 7));
       }
       expect(report.timeline.map((t: any) => t.name)).toEqual(['canary', 'batch 1', 'batch 2']);
       expect(run.summary).toContain('success');
       expect(annotations(run.stdout, 'error')).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'soaks the verified canary, re-checking it, before batch 1 starts',
+    async () => {
+      const repo = makeRepo(HOSTS);
+      sim = await startSimulator(world({ shas: repo.shas }));
+      const run = await runAction({ sim, inputs: baseInputs(sim, repo.dir, { soak: '600ms' }), env: { GITHUB_SHA: repo.shas[2] } });
+      expect(run.code).toBe(0);
+      const deploy = callsOf(sim, 'api', 'build-and-deploy')[0] as RequestLogEntry;
+      const batchStart = Math.min(...['web', 'worker'].map((h) => ((sim as Simulator).mutations().find((e) => e.service === h) as RequestLogEntry).seq));
+      // The verification, then several soak re-checks, all before any batch mutation.
+      const during = probesOf(sim, 'api').filter((e) => e.seq > deploy.seq && e.seq < batchStart);
+      expect(during.length).toBeGreaterThanOrEqual(3);
+      expect(during.every((e) => e.status === 200)).toBe(true);
+      expect(run.report?.timeline.map((t: any) => t.name)).toEqual(['canary', 'soak', 'batch 1', 'batch 2']);
+      expect(run.stdout).toMatch(/Canary healthy through the soak \(\d+ checks?\)/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a canary that fails a check during the soak fails its stage: rolled back, no batch starts',
+    async () => {
+      const repo = makeRepo(HOSTS);
+      const s = await startSimulator(world({ shas: repo.shas }));
+      sim = s;
+      const prior = s.service('api').activeVersion?.id as string;
+      const run = await runAction({
+        sim: s,
+        inputs: baseInputs(s, repo.dir, { soak: '5s' }),
+        env: { GITHUB_SHA: repo.shas[2] },
+        // Once the canary is verified and the soak begins, its app answers 503 once.
+        onStdout: [{ line: /Soaking api/, run: () => s.addFault({ server: 'buildinfo', path: '/api/build-info', respond: { status: 503, body: '{"error":"down"}' }, times: 1 }) }],
+      });
+      expect(run.code).toBe(1);
+      expect(run.outputs.result).toBe('rolled-back');
+      expect(mutationList(s)).toEqual(['create-version api', 'upload api', 'build-and-deploy api', 'deploy api']);
+      expect(callsOf(s, 'api', 'deploy')[0]?.path).toBe(`/api/rest/public/app-version/${prior}/deploy`);
+      expect(s.service('api').activeVersion?.id).toBe(prior);
+      expect(probesOf(s, 'api').filter((e) => e.status === 503)).toHaveLength(1);
+      const api = recordOf(run.report, 'api');
+      expect(api.outcome).toBe('rolled-back');
+      expect(api.reason).toMatch(/failed a soak check/);
+      expect(api.verification.kind).toBe('unreachable');
+      expect(run.report?.timeline.map((t: any) => `${t.name}:${t.status}`)).toEqual(['canary:ok', 'soak:failed', 'rollback:ok']);
     },
     TIMEOUT,
   );

@@ -1,11 +1,11 @@
 // Bad input fails before any request, naming the input; hostile data from servers is
 // escaped in the summary, cannot inject workflow commands into the log, cannot blow
 // the memory, and redirects from build-info endpoints are bounded and re-checked.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../sim/index.js';
+import { tempDir } from '../helpers/temp.js';
 import { annotations, runAction } from '../helpers/action.js';
 import { makeRepo } from '../helpers/repo.js';
 import { baseInputs, DEFAULT_SERVICES, world } from '../helpers/world.js';
@@ -13,7 +13,7 @@ import { baseInputs, DEFAULT_SERVICES, world } from '../helpers/world.js';
 describe('bad input: a clear error naming the input, before any request', () => {
   let sim: Simulator;
   const repo = makeRepo(DEFAULT_SERVICES);
-  const broken = join(mkdtempSync(join(tmpdir(), 'zr-yaml-')), 'zerops.yaml');
+  const broken = join(tempDir('zr-yaml-'), 'zerops.yaml');
   writeFileSync(broken, 'zerops:\n  - setup: api\n    run: [oops\n');
   beforeAll(async () => {
     sim = await startSimulator(world({ shas: repo.shas }));

@@ -2,8 +2,8 @@
 // real contract: INPUT_* (every action.yml default filled in, as the runner does),
 // GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH, RUNNER_TEMP and GITHUB_*.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tempDir } from './temp.js';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { Simulator } from '../../sim/index.js';
@@ -39,6 +39,8 @@ export interface RunOptions {
   /** Run each callback once, as soon as stdout so far matches its pattern (e.g. flip a switch mid-run). */
   onStdout?: Array<{ line: RegExp; run: () => void }>;
   node?: string;
+  /** Run this bundle instead of BUNDLE (e.g. a deliberately broken build, to prove a check can fail). */
+  bundle?: string;
 }
 
 let actionDefaults: Record<string, string> | null = null;
@@ -86,12 +88,12 @@ export function runnerEnv(o: RunOptions, dir: string): Record<string, string> {
 }
 
 export async function runAction(o: RunOptions): Promise<ActionRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'zr-e2e-'));
+  const dir = tempDir('zr-e2e-');
   const env = runnerEnv(o, dir);
   writeFileSync(env.GITHUB_OUTPUT as string, '');
   writeFileSync(env.GITHUB_STEP_SUMMARY as string, '');
   const started = Date.now();
-  const child = spawn(o.node ?? process.execPath, [BUNDLE], { cwd: o.cwd ?? dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(o.node ?? process.execPath, [o.bundle ?? BUNDLE], { cwd: o.cwd ?? dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let signalled = false;

@@ -77,3 +77,10 @@ export function recordOf(report: Record<string, any> | null, hostname: string): 
   if (!r) throw new Error(`no record of ${hostname} in the report`);
   return r;
 }
+
+/** The row of the summary's services table for one service (`| host | stage | before | after | strategy | outcome | … |`). */
+export function summaryRow(summary: string, hostname: string): string {
+  const row = summary.split('\n').find((l) => l.startsWith(`| ${hostname} |`));
+  if (!row) throw new Error(`no summary row for ${hostname}`);
+  return row;
+}

@@ -1,7 +1,7 @@
 // A throwaway git repository with real commits, for the `build` strategy (git archive).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from './temp.js';
 import { join } from 'node:path';
 
 export interface TestRepo {
@@ -15,7 +15,7 @@ export function zeropsYamlFor(setups: readonly string[]): string {
 }
 
 export function makeRepo(setups: readonly string[], commits = 3): TestRepo {
-  const dir = mkdtempSync(join(tmpdir(), 'zr-repo-'));
+  const dir = tempDir('zr-repo-');
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
       cwd: dir,

@@ -97,6 +97,8 @@ export interface WaitForChecksOptions {
   onPoll?: () => Promise<void>;
   /** Evaluate once and return, without waiting (dry run). */
   once?: boolean;
+  /** Every evaluation, so the report has the last one even when the gate fails. */
+  onEvaluation?: (result: ChecksResult) => void;
 }
 
 export interface ChecksResult extends ChecksEvaluation {
@@ -133,6 +135,7 @@ export async function waitForChecks(o: WaitForChecksOptions): Promise<ChecksResu
       o.log.info(`Checks on ${o.sha.slice(0, 7)}: ${counts}${evaluation.required.length ? ` — ${picture}` : ''}`);
     }
     const waitedMs = o.clock.now() - started;
+    o.onEvaluation?.({ ...evaluation, polls, waitedMs });
     o.log.progress?.(`waiting for checks on ${o.sha.slice(0, 7)}: ${countStates(evaluation.required)} (${formatDuration(waitedMs)} of ${formatDuration(o.timeoutMs)})`);
     if (evaluation.verdict === 'green' || o.once) return { ...evaluation, polls, waitedMs };
     if (evaluation.verdict === 'failed') {

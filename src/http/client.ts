@@ -2,7 +2,7 @@
 // keep-alive undici pool per origin, a timeout on every request, bounded jittered
 // retries only where repeating is safe, server-requested waits honoured, ETag
 // conditional GETs, capped response bodies, and error text passed through redaction.
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import pRetry, { AbortError } from 'p-retry';
 import { Agent, request, type Dispatcher } from 'undici';
 import { capText, type Redactor } from '../util/redact.js';
@@ -177,6 +177,13 @@ export class HttpClient {
     if (req.signal) signals.push(req.signal);
     const timeoutSignal = timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs);
     if (timeoutSignal) signals.push(timeoutSignal);
+    // A streamed body (upload) has no total deadline, but never an endless wait either:
+    // it is aborted once nothing moved — no byte taken, no answer — for the client timeout.
+    const stall = timeoutMs === null && body !== undefined && typeof body !== 'string' ? stallWatch(this.opts.timeoutMs) : null;
+    if (stall && body !== undefined && typeof body !== 'string') {
+      body = stall.watch(body);
+      signals.push(stall.signal);
+    }
     const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
     const idleMs = timeoutMs ?? 10 * 60_000;
 
@@ -193,9 +200,11 @@ export class HttpClient {
         bodyTimeout: timeoutMs ?? this.opts.timeoutMs,
       });
     } catch (err) {
+      stall?.stop();
       if (body && typeof body !== 'string') body.destroy();
-      throw this.transportError(req, err, timeoutSignal, timeoutMs);
+      throw this.transportError(req, err, stall?.signal.aborted ? stall.signal : timeoutSignal, timeoutMs ?? this.opts.timeoutMs);
     }
+    stall?.stop();
 
     const responseHeaders = flattenHeaders(res.headers);
     let text: string;
@@ -249,7 +258,7 @@ export class HttpClient {
     }
     if (req.signal?.aborted) return new HttpError({ kind: 'aborted', what: req.what, detail: 'cancelled' });
     const reason = code ? `${code}` : err instanceof Error ? err.message : String(err);
-    return new HttpError({ kind: 'network', what: req.what, detail: `network error (${this.opts.redactor.redact(capText(reason, 120))})` });
+    return new HttpError({ kind: 'network', what: req.what, detail: `network error (${capText(this.opts.redactor.redact(reason), 120)})` });
   }
 
   private statusError(req: RequestOptions, status: number, headers: Record<string, string>, text: string): HttpError {
@@ -257,7 +266,9 @@ export class HttpClient {
     const rateLimited = status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined));
     const retryAfterMs = serverWait(headers, this.opts.clock.now());
     const said = message ?? (text && !/^\s*</.test(text) ? text : '');
-    const detail = [`HTTP ${status}`, code ? `(${code})` : '', said ? `: ${this.opts.redactor.redact(capText(said, 200))}` : '']
+    // Redact before capping: a cap that cuts a token in half would leave a piece the redactor no longer recognises.
+    const shownCode = code ? capText(this.opts.redactor.redact(code), 80) : '';
+    const detail = [`HTTP ${status}`, shownCode ? `(${shownCode})` : '', said ? `: ${capText(this.opts.redactor.redact(said), 200)}` : '']
       .filter(Boolean)
       .join(' ')
       .replace(' :', ':');
@@ -306,6 +317,36 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
 }
 
 class BodyTooLarge extends Error {}
+
+/** Aborts when a watched stream passed no byte (and, once it ended, no answer came) for `ms`. */
+function stallWatch(ms: number): { signal: AbortSignal; watch: (src: Readable) => Readable; stop: () => void } {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const kick = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error(`no progress for ${ms} ms`)), ms);
+  };
+  return {
+    signal: controller.signal,
+    watch: (src) => {
+      const out = new Transform({
+        transform(chunk, _encoding, done) {
+          kick();
+          done(null, chunk);
+        },
+        flush(done) {
+          kick();
+          done();
+        },
+      });
+      src.on('error', (err) => out.destroy(err));
+      out.on('close', () => src.destroy());
+      kick();
+      return src.pipe(out);
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
 
 async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<string> {
   const chunks: Buffer[] = [];

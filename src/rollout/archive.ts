@@ -1,11 +1,14 @@
 // What gets uploaded, as a stream opened afresh for each service (and each retry):
 // `git archive` of the target commit (never the dirty working tree), or prebuilt
-// artifact files. Nothing is buffered or copied to disk: memory stays flat whatever the size.
+// artifact files. Nothing is buffered in memory: memory stays flat whatever the size.
+// The git archive is made once per run into a temp file that every upload streams.
 import { execFile, spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { RolloutError } from '../util/errors.js';
 import { capText } from '../util/redact.js';
@@ -37,10 +40,51 @@ export async function gitArchiveSource(sourceDir: string, sha: string): Promise<
     );
   }
   const treeish = prefix ? `${sha}:${prefix.replace(/\/$/, '')}` : sha;
+  return spooled(`git archive of ${sha.slice(0, 12)}${prefix ? ` (${prefix.replace(/\/$/, '')})` : ''}`, () =>
+    spawnStream('git', ['-C', dir, 'archive', '--format=tar.gz', treeish], 'git archive'),
+  );
+}
+
+/**
+ * A source made once, on the first open, into a temp file (removed at exit) that every
+ * open then streams: one `git archive` per run instead of one process per service, and
+ * the same bytes for every service. A failed make is not kept; the next open tries again.
+ */
+function spooled(describe: string, make: () => Readable): ArchiveSource {
+  let file: Promise<string> | null = null;
+  const ready = (): Promise<string> => {
+    if (!file) {
+      const made = (async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'zerops-rollout-'));
+        process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+        const path = join(dir, 'source.tar.gz');
+        await pipeline(make(), createWriteStream(path));
+        return path;
+      })();
+      made.catch(() => {
+        if (file === made) file = null;
+      });
+      file = made;
+    }
+    return file;
+  };
   return {
-    describe: `git archive of ${sha.slice(0, 12)}${prefix ? ` (${prefix.replace(/\/$/, '')})` : ''}`,
+    describe,
     size: undefined,
-    open: () => spawnStream('git', ['-C', dir, 'archive', '--format=tar.gz', treeish], 'git archive'),
+    open: () => {
+      const out = new PassThrough();
+      ready().then(
+        (path) => {
+          if (out.destroyed) return;
+          const src = createReadStream(path);
+          src.on('error', (err) => out.destroy(err));
+          out.on('close', () => src.destroy());
+          src.pipe(out);
+        },
+        (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
+      );
+      return out;
+    },
   };
 }
 

@@ -29,7 +29,7 @@ export async function deployAndVerify(ctx: RolloutContext, svc: PlannedService, 
     const end = await waitForProcess(ctx, process.id, svc.hostname, deadline);
     if (end.status !== 'FINISHED') {
       rec.outcome = 'failed';
-      rec.reason = `${svc.strategy} failed: ${describeProcessEnd(end)}`;
+      rec.reason = `${svc.strategy} ${end.status === 'TIMEOUT' ? 'not confirmed' : 'failed'}: ${describeProcessEnd(end)}`;
       ctx.log.info(`  ✖ ${svc.hostname}: ${rec.reason}`);
       return { kind: 'deploy-failed', detail: rec.reason };
     }

@@ -15,9 +15,11 @@ export async function waitForProcess(ctx: RolloutContext, processId: string, hos
   let delay = Math.max(20, ctx.timing.pollIntervalMs / 4);
   let last: Process | null = null;
   let warned = false;
+  let readError: string | null = null;
   for (;;) {
     try {
       last = await ctx.zerops.getProcess(processId, hostname, ctx.signal);
+      readError = null;
       if (last.status === 'FINISHED') return { status: 'FINISHED', process: last };
       if ((PROCESS_FAILED as readonly string[]).includes(last.status)) return { status: last.status as 'FAILED' | 'CANCELED', process: last };
     } catch (err) {
@@ -25,10 +27,13 @@ export async function waitForProcess(ctx: RolloutContext, processId: string, hos
       if (!(err instanceof HttpError) || !retryable(err, true)) throw err;
       if (!warned) ctx.log.warning(`${hostname}: cannot read process ${processId} (${err.detail}); still waiting until the stage deadline.`);
       warned = true;
+      readError = err.detail;
     }
     const now = ctx.clock.now();
     if (now >= deadline) {
-      return { status: 'TIMEOUT', process: last, detail: `process ${processId} still ${last?.status ?? 'unread'} at the stage deadline (deploy-timeout)` };
+      // Say why nothing is known when the process could not be read: "unread" alone reads like a platform failure.
+      const state = readError ? `could not be read (${readError}; last seen ${last?.status ?? 'never'})` : `still ${last?.status ?? 'unread'}`;
+      return { status: 'TIMEOUT', process: last, detail: `process ${processId} ${state} at the stage deadline (deploy-timeout)` };
     }
     await ctx.clock.sleep(Math.min(delay, deadline - now), ctx.signal);
     delay = Math.min(delay * 1.5, ctx.timing.pollIntervalMs);

@@ -27,13 +27,16 @@ export async function verifyService(
 ): Promise<VerifyOutcome> {
   const deadline = ctx.clock.now() + budgetMs;
   let attempts = 0;
+  // Like process polling: quick retries first (an app usually switches within moments), backing off to poll-interval.
+  let delay = Math.max(20, ctx.timing.pollIntervalMs / 4);
   for (;;) {
     attempts++;
     const result = await verifyOnce(ctx, svc, expect);
     if (result.ok) return { ...result, attempts };
     const now = ctx.clock.now();
     if (now >= deadline) return { ...result, attempts };
-    await ctx.clock.sleep(Math.min(ctx.timing.pollIntervalMs, deadline - now), ctx.signal);
+    await ctx.clock.sleep(Math.min(delay, deadline - now), ctx.signal);
+    delay = Math.min(delay * 1.5, ctx.timing.pollIntervalMs);
   }
 }
 

@@ -1,7 +1,9 @@
 // zerops.yaml: parsed with `yaml` (errors with line numbers), checked for the setups
 // the plan uses before anything is uploaded, and stamped with the target SHA in each
 // setup's run environment so the app can report it from its build-info endpoint.
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { RolloutError } from '../util/errors.js';
@@ -90,4 +92,27 @@ function stamp(doc: Document, variable: string, sha: string): string {
     for (const item of list.items) if (isMap(item)) item.setIn(['run', 'envVariables', variable], sha);
   }
   return copy.toString();
+}
+
+/**
+ * The zerops.yaml of the target commit itself (so the config matches the code that is
+ * uploaded), when `source-dir` is a git checkout holding that commit; null otherwise.
+ */
+export async function zeropsYamlAtCommit(sourceDir: string, sha: string): Promise<ZeropsYaml | null> {
+  const git = promisify(execFile);
+  let prefix: string;
+  try {
+    prefix = (await git('git', ['-C', sourceDir, 'rev-parse', '--show-prefix'])).stdout.trim();
+  } catch {
+    return null;
+  }
+  for (const name of ['zerops.yaml', 'zerops.yml']) {
+    try {
+      const { stdout } = await git('git', ['-C', sourceDir, 'show', `${sha}:${prefix}${name}`], { maxBuffer: MAX_BYTES + 1 });
+      return parseZeropsYaml(stdout, `${name}@${sha.slice(0, 7)}`);
+    } catch (err) {
+      if (err instanceof RolloutError) throw err;
+    }
+  }
+  return null;
 }

@@ -12,7 +12,10 @@ export class Redactor {
   add(secret: string | undefined | null): void {
     if (!secret) return;
     const s = secret.trim();
-    if (s.length >= MIN_SECRET_LENGTH) this.secrets.add(s);
+    if (s.length < MIN_SECRET_LENGTH) return;
+    this.secrets.add(s);
+    // A server may echo credentials encoded (Basic auth, debug dumps): hide the base64 forms too.
+    for (const form of encodedForms(s)) this.secrets.add(form);
   }
 
   list(): string[] {
@@ -27,6 +30,23 @@ export class Redactor {
     }
     return out.replace(AUTH_HEADER, '$1: ***').replace(BEARER, '$1 ***');
   }
+}
+
+/**
+ * Base64/base64url of the secret and of its Authorization header values, plus the part of
+ * its encoding that is the same at any position inside a larger base64 blob (three byte
+ * alignments). Only forms long enough not to match ordinary text are kept.
+ */
+function encodedForms(secret: string): string[] {
+  const out = new Set<string>();
+  for (const enc of ['base64', 'base64url'] as const) {
+    for (const wrapped of [secret, `Bearer ${secret}`, `token ${secret}`]) out.add(Buffer.from(wrapped).toString(enc).replace(/=+$/, ''));
+    for (let k = 1; k < 3; k++) {
+      const bytes = Buffer.concat([Buffer.alloc(k), Buffer.from(secret)]);
+      out.add(bytes.toString(enc).slice(k === 1 ? 2 : 3, Math.floor(bytes.length / 3) * 4));
+    }
+  }
+  return [...out].filter((f) => f.length >= 16);
 }
 
 /** Cuts text to `max` characters and strips control characters (except newline and tab). */

@@ -4100,7 +4100,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform } = __require("node:stream"), zlib = __require("node:zlib"), { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectAnHTTPQuotedString, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = require_infra();
+    var { Transform: Transform2 } = __require("node:stream"), zlib = __require("node:zlib"), { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectAnHTTPQuotedString, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = require_infra();
     function responseURL(response) {
       let urlList = response.urlList, length = urlList.length;
       return length === 0 ? null : urlList[length - 1].toString();
@@ -4520,7 +4520,7 @@ var require_util2 = __commonJS({
       let contentRange = "bytes ";
       return contentRange += isomorphicEncode(`${rangeStart}`), contentRange += "-", contentRange += isomorphicEncode(`${rangeEnd}`), contentRange += "/", contentRange += isomorphicEncode(`${fullLength}`), contentRange;
     }
-    var InflateStream = class extends Transform {
+    var InflateStream = class extends Transform2 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -5886,7 +5886,7 @@ ${len.toString(16)}\r
 var require_client_h2 = __commonJS({
   "node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { pipeline } = __require("node:stream"), util = require_util(), {
+    var assert = __require("node:assert"), { pipeline: pipeline2 } = __require("node:stream"), util = require_util(), {
       RequestContentLengthMismatchError,
       RequestAbortedError,
       SocketError,
@@ -6274,7 +6274,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      let pipe = pipeline(
+      let pipe = pipeline2(
         body,
         h2stream,
         (err) => {
@@ -8920,7 +8920,7 @@ var require_api_pipeline = __commonJS({
         this.handler = null, util.destroy(ret, err);
       }
     };
-    function pipeline(opts, handler) {
+    function pipeline2(opts, handler) {
       try {
         let pipelineHandler = new PipelineHandler(opts, handler);
         return this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler), pipelineHandler.ret;
@@ -8928,7 +8928,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough2().destroy(err);
       }
     }
-    module.exports = pipeline;
+    module.exports = pipeline2;
   }
 });
 
@@ -9495,7 +9495,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify2 } = __require("node:util"), Client = require_client(), { buildMockDispatch } = require_mock_utils(), {
+    var { promisify: promisify3 } = __require("node:util"), Client = require_client(), { buildMockDispatch } = require_mock_utils(), {
       kDispatches,
       kMockAgent,
       kClose,
@@ -9526,7 +9526,7 @@ var require_mock_client = __commonJS({
         this[kDispatches] = [];
       }
       async [kClose]() {
-        await promisify2(this[kOriginalClose])(), this[kConnected] = 0, this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
+        await promisify3(this[kOriginalClose])(), this[kConnected] = 0, this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
     };
     module.exports = MockClient;
@@ -9670,7 +9670,7 @@ var require_mock_call_history = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify2 } = __require("node:util"), Pool = require_pool(), { buildMockDispatch } = require_mock_utils(), {
+    var { promisify: promisify3 } = __require("node:util"), Pool = require_pool(), { buildMockDispatch } = require_mock_utils(), {
       kDispatches,
       kMockAgent,
       kClose,
@@ -9701,7 +9701,7 @@ var require_mock_pool = __commonJS({
         this[kDispatches] = [];
       }
       async [kClose]() {
-        await promisify2(this[kOriginalClose])(), this[kConnected] = 0, this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
+        await promisify3(this[kOriginalClose])(), this[kConnected] = 0, this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
     };
     module.exports = MockPool;
@@ -9712,10 +9712,10 @@ var require_mock_pool = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform } = __require("node:stream"), { Console } = __require("node:console"), PERSISTENT = process.versions.icu ? "\u2705" : "Y ", NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
+    var { Transform: Transform2 } = __require("node:stream"), { Console } = __require("node:console"), PERSISTENT = process.versions.icu ? "\u2705" : "Y ", NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform({
+        this.transform = new Transform2({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -12933,7 +12933,7 @@ var require_cache2 = __commonJS({
 var require_decompress = __commonJS({
   "node_modules/undici/lib/interceptor/decompress.js"(exports, module) {
     "use strict";
-    var { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __require("node:zlib"), { pipeline, Transform: TransformStream2 } = __require("node:stream"), { InvalidArgumentError, ResponseExceededMaxSizeError } = require_errors(), DecoratorHandler = require_decorator_handler(), { runtimeFeatures } = require_runtime_features(), DecompressController = class {
+    var { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __require("node:zlib"), { pipeline: pipeline2, Transform: TransformStream2 } = __require("node:stream"), { InvalidArgumentError, ResponseExceededMaxSizeError } = require_errors(), DecoratorHandler = require_decorator_handler(), { runtimeFeatures } = require_runtime_features(), DecompressController = class {
       #onPause;
       #onResume;
       #onAbort;
@@ -13173,7 +13173,7 @@ var require_decompress = __commonJS({
        */
       #setupMultipleDecompressors() {
         let lastDecompressor = this.#decompressors[this.#decompressors.length - 1];
-        this.#setupDecompressorEvents(lastDecompressor), pipeline(this.#decompressors, (err) => {
+        this.#setupDecompressorEvents(lastDecompressor), pipeline2(this.#decompressors, (err) => {
           if (!this.#terminated) {
             if (err) {
               this.#fail(err);
@@ -15362,7 +15362,7 @@ var require_fetch = __commonJS({
       safeMethodsSet,
       requestBodyHeader,
       subresourceSet
-    } = require_constants3(), EE = __require("node:events"), { Readable, pipeline, finished, isErrored, isReadable } = __require("node:stream"), { addAbortListener, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), { bytesMatch } = require_subresource_integrity(), { createDeferredPromise } = require_promise(), { isomorphicEncode } = require_infra(), { runtimeFeatures } = require_runtime_features(), hasZstd = runtimeFeatures.has("zstd"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
+    } = require_constants3(), EE = __require("node:events"), { Readable, pipeline: pipeline2, finished, isErrored, isReadable } = __require("node:stream"), { addAbortListener, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), { bytesMatch } = require_subresource_integrity(), { createDeferredPromise } = require_promise(), { isomorphicEncode } = require_infra(), { runtimeFeatures } = require_runtime_features(), hasZstd = runtimeFeatures.has("zstd"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
       constructor(dispatcher) {
         super(), this.dispatcher = dispatcher, this.connection = null, this.dump = !1, this.state = "ongoing";
       }
@@ -15881,7 +15881,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
                   err && this.onError(err);
                 }).on("error", onError) : this.body.on("error", onError)
               }), !0;
@@ -18431,7 +18431,7 @@ var require_util6 = __commonJS({
 var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
-    var buffer = __require("node:buffer"), { Transform } = __require("node:stream"), { isASCIINumber, isValidLastEventId } = require_util6(), BOM = [239, 187, 191], LF = 10, CR = 13, COLON = 58, SPACE = 32, defaultMaxEventSize = buffer.kStringMaxLength, DATA = Buffer.from("data"), EVENT = Buffer.from("event"), ID = Buffer.from("id"), RETRY = Buffer.from("retry"), minParserItems = 1024, maxParserItems = 131072, bytesPerParserItem = 128;
+    var buffer = __require("node:buffer"), { Transform: Transform2 } = __require("node:stream"), { isASCIINumber, isValidLastEventId } = require_util6(), BOM = [239, 187, 191], LF = 10, CR = 13, COLON = 58, SPACE = 32, defaultMaxEventSize = buffer.kStringMaxLength, DATA = Buffer.from("data"), EVENT = Buffer.from("event"), ID = Buffer.from("id"), RETRY = Buffer.from("retry"), minParserItems = 1024, maxParserItems = 131072, bytesPerParserItem = 128;
     function isASCIINumberBytes(buffer2, start) {
       if (start >= buffer2.length)
         return !1;
@@ -18458,7 +18458,7 @@ var require_eventsource_stream = __commonJS({
       let error = new Error("EventSource message size exceeded");
       return error.aborted = !1, error;
     }
-    var EventSourceStream = class extends Transform {
+    var EventSourceStream = class extends Transform2 {
       /**
        * @type {eventSourceSettings}
        */
@@ -18687,7 +18687,7 @@ ${value}`, this.dataLineCount++;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline } = __require("node:stream"), { fetching } = require_fetch(), { makeRequest } = require_request2(), { webidl } = require_webidl(), { EventSourceStream } = require_eventsource_stream(), { parseMIMEType } = require_data_url(), { createFastMessageEvent } = require_events(), { isNetworkError: isNetworkError2 } = require_response(), { kEnumerableProperty } = require_util(), { environmentSettingsObject } = require_util2(), { getGlobalDispatcher } = require_global2(), experimentalWarned = !1, defaultReconnectionTime = 3e3, CONNECTING = 0, OPEN = 1, CLOSED = 2, ANONYMOUS = "anonymous", USE_CREDENTIALS = "use-credentials", EventSource = class _EventSource extends EventTarget {
+    var { pipeline: pipeline2 } = __require("node:stream"), { fetching } = require_fetch(), { makeRequest } = require_request2(), { webidl } = require_webidl(), { EventSourceStream } = require_eventsource_stream(), { parseMIMEType } = require_data_url(), { createFastMessageEvent } = require_events(), { isNetworkError: isNetworkError2 } = require_response(), { kEnumerableProperty } = require_util(), { environmentSettingsObject } = require_util2(), { getGlobalDispatcher } = require_global2(), experimentalWarned = !1, defaultReconnectionTime = 3e3, CONNECTING = 0, OPEN = 1, CLOSED = 2, ANONYMOUS = "anonymous", USE_CREDENTIALS = "use-credentials", EventSource = class _EventSource extends EventTarget {
       #events = {
         open: null,
         error: null,
@@ -18799,7 +18799,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline(
+          pipeline2(
             response.body.stream,
             eventSourceStream,
             (error) => {
@@ -24660,7 +24660,10 @@ var AUTH_HEADER = /\b(authorization|x-api-key|cookie|set-cookie)\s*[:=]\s*("[^"]
   add(secret) {
     if (!secret) return;
     let s = secret.trim();
-    s.length >= 4 && this.secrets.add(s);
+    if (!(s.length < 4)) {
+      this.secrets.add(s);
+      for (let form of encodedForms(s)) this.secrets.add(form);
+    }
   }
   list() {
     return [...this.secrets];
@@ -24672,6 +24675,17 @@ var AUTH_HEADER = /\b(authorization|x-api-key|cookie|set-cookie)\s*[:=]\s*("[^"]
     return out.replace(AUTH_HEADER, "$1: ***").replace(BEARER, "$1 ***");
   }
 };
+function encodedForms(secret) {
+  let out = /* @__PURE__ */ new Set();
+  for (let enc2 of ["base64", "base64url"]) {
+    for (let wrapped of [secret, `Bearer ${secret}`, `token ${secret}`]) out.add(Buffer.from(wrapped).toString(enc2).replace(/=+$/, ""));
+    for (let k = 1; k < 3; k++) {
+      let bytes = Buffer.concat([Buffer.alloc(k), Buffer.from(secret)]);
+      out.add(bytes.toString(enc2).slice(k === 1 ? 2 : 3, Math.floor(bytes.length / 3) * 4));
+    }
+  }
+  return [...out].filter((f) => f.length >= 16);
+}
 function capText(text, max = 300) {
   let clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, " ");
   return clean.length > max ? `${clean.slice(0, max)}\u2026 (${clean.length - max} more characters)` : clean;
@@ -24997,6 +25011,9 @@ var GitHubDeployments = class {
   }
 };
 
+// src/http/client.ts
+import { Transform } from "node:stream";
+
 // node_modules/is-network-error/index.js
 var objectToString = Object.prototype.toString, isError = (value) => objectToString.call(value) === "[object Error]", errorMessages = /* @__PURE__ */ new Set([
   "network error",
@@ -25187,6 +25204,8 @@ var DEFAULT_RETRY = {
     req.signal && signals.push(req.signal);
     let timeoutSignal = timeoutMs === null ? void 0 : AbortSignal.timeout(timeoutMs);
     timeoutSignal && signals.push(timeoutSignal);
+    let stall = timeoutMs === null && body !== void 0 && typeof body != "string" ? stallWatch(this.opts.timeoutMs) : null;
+    stall && body !== void 0 && typeof body != "string" && (body = stall.watch(body), signals.push(stall.signal));
     let signal = signals.length > 0 ? AbortSignal.any(signals) : void 0, idleMs = timeoutMs ?? 10 * 6e4;
     this.stats.requests++;
     let res;
@@ -25201,8 +25220,9 @@ var DEFAULT_RETRY = {
         bodyTimeout: timeoutMs ?? this.opts.timeoutMs
       });
     } catch (err) {
-      throw body && typeof body != "string" && body.destroy(), this.transportError(req, err, timeoutSignal, timeoutMs);
+      throw stall?.stop(), body && typeof body != "string" && body.destroy(), this.transportError(req, err, stall?.signal.aborted ? stall.signal : timeoutSignal, timeoutMs ?? this.opts.timeoutMs);
     }
+    stall?.stop();
     let responseHeaders = flattenHeaders(res.headers), text;
     try {
       text = await readCapped(res.body, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
@@ -25241,10 +25261,10 @@ var DEFAULT_RETRY = {
       return new HttpError({ kind: "timeout", what: req.what, detail: `no answer within ${Math.round((timeoutMs ?? 0) / 1e3)}s` });
     if (req.signal?.aborted) return new HttpError({ kind: "aborted", what: req.what, detail: "cancelled" });
     let reason = code2 ? `${code2}` : err instanceof Error ? err.message : String(err);
-    return new HttpError({ kind: "network", what: req.what, detail: `network error (${this.opts.redactor.redact(capText(reason, 120))})` });
+    return new HttpError({ kind: "network", what: req.what, detail: `network error (${capText(this.opts.redactor.redact(reason), 120)})` });
   }
   statusError(req, status, headers, text) {
-    let { code: code2, message } = errorBody(text), rateLimited = status === 429 || status === 403 && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== void 0), retryAfterMs = serverWait(headers, this.opts.clock.now()), said = message ?? (text && !/^\s*</.test(text) ? text : ""), detail = [`HTTP ${status}`, code2 ? `(${code2})` : "", said ? `: ${this.opts.redactor.redact(capText(said, 200))}` : ""].filter(Boolean).join(" ").replace(" :", ":");
+    let { code: code2, message } = errorBody(text), rateLimited = status === 429 || status === 403 && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== void 0), retryAfterMs = serverWait(headers, this.opts.clock.now()), said = message ?? (text && !/^\s*</.test(text) ? text : ""), shownCode = code2 ? capText(this.opts.redactor.redact(code2), 80) : "", detail = [`HTTP ${status}`, shownCode ? `(${shownCode})` : "", said ? `: ${capText(this.opts.redactor.redact(said), 200)}` : ""].filter(Boolean).join(" ").replace(" :", ":");
     return new HttpError({ kind: "status", what: req.what, status, apiCode: code2, retryAfterMs: rateLimited || status === 503 ? retryAfterMs : void 0, rateLimited, detail });
   }
 };
@@ -25277,6 +25297,26 @@ function flattenHeaders(h) {
 }
 var BodyTooLarge = class extends Error {
 };
+function stallWatch(ms) {
+  let controller = new AbortController(), timer, kick = () => {
+    clearTimeout(timer), timer = setTimeout(() => controller.abort(new Error(`no progress for ${ms} ms`)), ms);
+  };
+  return {
+    signal: controller.signal,
+    watch: (src) => {
+      let out = new Transform({
+        transform(chunk, _encoding, done) {
+          kick(), done(null, chunk);
+        },
+        flush(done) {
+          kick(), done();
+        }
+      });
+      return src.on("error", (err) => out.destroy(err)), out.on("close", () => src.destroy()), kick(), src.pipe(out);
+    },
+    stop: () => clearTimeout(timer)
+  };
+}
 async function readCapped(body, max) {
   let chunks = [], size = 0;
   for await (let chunk of body) {
@@ -25924,7 +25964,7 @@ async function waitForChecks(o) {
       o.log.info(`Checks on ${o.sha.slice(0, 7)}: ${counts}${evaluation.required.length ? ` \u2014 ${picture}` : ""}`);
     }
     let waitedMs = o.clock.now() - started;
-    if (o.log.progress?.(`waiting for checks on ${o.sha.slice(0, 7)}: ${countStates(evaluation.required)} (${formatDuration(waitedMs)} of ${formatDuration(o.timeoutMs)})`), evaluation.verdict === "green" || o.once) return { ...evaluation, polls, waitedMs };
+    if (o.onEvaluation?.({ ...evaluation, polls, waitedMs }), o.log.progress?.(`waiting for checks on ${o.sha.slice(0, 7)}: ${countStates(evaluation.required)} (${formatDuration(waitedMs)} of ${formatDuration(o.timeoutMs)})`), evaluation.verdict === "green" || o.once) return { ...evaluation, polls, waitedMs };
     if (evaluation.verdict === "failed")
       throw new RolloutError("checks", `Required checks failed on ${o.sha.slice(0, 12)}:
 ${describeRequired(evaluation.required)}`, "Nothing was deployed. Fix the failing check and release again.");
@@ -26425,10 +26465,12 @@ function capitalise(s) {
 
 // src/rollout/archive.ts
 import { execFile, spawn } from "node:child_process";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, resolve } from "node:path";
+import { createReadStream, createWriteStream, rmSync } from "node:fs";
+import { mkdtemp, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, isAbsolute, join as join2, resolve } from "node:path";
 import { PassThrough } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 var run = promisify(execFile);
 async function gitArchiveSource(sourceDir, sha) {
@@ -26448,10 +26490,40 @@ async function gitArchiveSource(sourceDir, sha) {
     );
   }
   let treeish = prefix ? `${sha}:${prefix.replace(/\/$/, "")}` : sha;
+  return spooled(
+    `git archive of ${sha.slice(0, 12)}${prefix ? ` (${prefix.replace(/\/$/, "")})` : ""}`,
+    () => spawnStream("git", ["-C", dir, "archive", "--format=tar.gz", treeish], "git archive")
+  );
+}
+function spooled(describe, make) {
+  let file = null, ready = () => {
+    if (!file) {
+      let made = (async () => {
+        let dir = await mkdtemp(join2(tmpdir(), "zerops-rollout-"));
+        process.once("exit", () => rmSync(dir, { recursive: !0, force: !0 }));
+        let path = join2(dir, "source.tar.gz");
+        return await pipeline(make(), createWriteStream(path)), path;
+      })();
+      made.catch(() => {
+        file === made && (file = null);
+      }), file = made;
+    }
+    return file;
+  };
   return {
-    describe: `git archive of ${sha.slice(0, 12)}${prefix ? ` (${prefix.replace(/\/$/, "")})` : ""}`,
+    describe,
     size: void 0,
-    open: () => spawnStream("git", ["-C", dir, "archive", "--format=tar.gz", treeish], "git archive")
+    open: () => {
+      let out = new PassThrough();
+      return ready().then(
+        (path) => {
+          if (out.destroyed) return;
+          let src = createReadStream(path);
+          src.on("error", (err) => out.destroy(err)), out.on("close", () => src.destroy()), src.pipe(out);
+        },
+        (err) => out.destroy(err instanceof Error ? err : new Error(String(err)))
+      ), out;
+    }
   };
 }
 async function artifactSource(paths, workspace) {
@@ -26542,18 +26614,20 @@ function describeSignal(signal) {
 
 // src/rollout/process.ts
 async function waitForProcess(ctx, processId, hostname, deadline) {
-  let delay = Math.max(20, ctx.timing.pollIntervalMs / 4), last = null, warned = !1;
+  let delay = Math.max(20, ctx.timing.pollIntervalMs / 4), last = null, warned = !1, readError = null;
   for (; ; ) {
     try {
-      if (last = await ctx.zerops.getProcess(processId, hostname, ctx.signal), last.status === "FINISHED") return { status: "FINISHED", process: last };
+      if (last = await ctx.zerops.getProcess(processId, hostname, ctx.signal), readError = null, last.status === "FINISHED") return { status: "FINISHED", process: last };
       if (PROCESS_FAILED.includes(last.status)) return { status: last.status, process: last };
     } catch (err) {
       if (!(err instanceof HttpError) || !retryable(err, !0)) throw err;
-      warned || ctx.log.warning(`${hostname}: cannot read process ${processId} (${err.detail}); still waiting until the stage deadline.`), warned = !0;
+      warned || ctx.log.warning(`${hostname}: cannot read process ${processId} (${err.detail}); still waiting until the stage deadline.`), warned = !0, readError = err.detail;
     }
     let now = ctx.clock.now();
-    if (now >= deadline)
-      return { status: "TIMEOUT", process: last, detail: `process ${processId} still ${last?.status ?? "unread"} at the stage deadline (deploy-timeout)` };
+    if (now >= deadline) {
+      let state = readError ? `could not be read (${readError}; last seen ${last?.status ?? "never"})` : `still ${last?.status ?? "unread"}`;
+      return { status: "TIMEOUT", process: last, detail: `process ${processId} ${state} at the stage deadline (deploy-timeout)` };
+    }
     await ctx.clock.sleep(Math.min(delay, deadline - now), ctx.signal), delay = Math.min(delay * 1.5, ctx.timing.pollIntervalMs);
   }
 }
@@ -26565,14 +26639,14 @@ function describeProcessEnd(end) {
 
 // src/rollout/verify.ts
 async function verifyService(ctx, svc, expect, budgetMs) {
-  let deadline = ctx.clock.now() + budgetMs, attempts = 0;
+  let deadline = ctx.clock.now() + budgetMs, attempts = 0, delay = Math.max(20, ctx.timing.pollIntervalMs / 4);
   for (; ; ) {
     attempts++;
     let result = await verifyOnce(ctx, svc, expect);
     if (result.ok) return { ...result, attempts };
     let now = ctx.clock.now();
     if (now >= deadline) return { ...result, attempts };
-    await ctx.clock.sleep(Math.min(ctx.timing.pollIntervalMs, deadline - now), ctx.signal);
+    await ctx.clock.sleep(Math.min(delay, deadline - now), ctx.signal), delay = Math.min(delay * 1.5, ctx.timing.pollIntervalMs);
   }
 }
 async function verifyOnce(ctx, svc, expect) {
@@ -26604,7 +26678,7 @@ async function deployAndVerify(ctx, svc, rec, deadline) {
     rec.deployedVersionId = versionId, rec.processId = process2.id;
     let end = await waitForProcess(ctx, process2.id, svc.hostname, deadline);
     if (end.status !== "FINISHED")
-      return rec.outcome = "failed", rec.reason = `${svc.strategy} failed: ${describeProcessEnd(end)}`, ctx.log.info(`  \u2716 ${svc.hostname}: ${rec.reason}`), { kind: "deploy-failed", detail: rec.reason };
+      return rec.outcome = "failed", rec.reason = `${svc.strategy} ${end.status === "TIMEOUT" ? "not confirmed" : "failed"}: ${describeProcessEnd(end)}`, ctx.log.info(`  \u2716 ${svc.hostname}: ${rec.reason}`), { kind: "deploy-failed", detail: rec.reason };
     ctx.log.info(`  ${svc.hostname}: ${svc.strategy} finished (${describeProcessEnd(end)}); verifying`);
     let v = await verifyService(ctx, svc, { versionId, sha: ctx.target }, ctx.timing.verifyTimeoutMs);
     return rec.verification = { kind: v.kind, detail: v.detail }, v.ok ? (rec.outcome = "on-target", rec.after = { versionId, sha: ctx.target }, ctx.log.info(`  \u2714 ${svc.hostname}: verified \u2014 ${v.detail}${v.attempts > 1 ? ` (after ${v.attempts} checks)` : ""}`), { kind: "verified" }) : (rec.outcome = "failed", rec.reason = `not verified within verify-timeout: ${v.detail}`, ctx.log.info(`  \u2716 ${svc.hostname}: ${rec.reason}`), { kind: "verify-failed", detail: rec.reason });
@@ -27001,13 +27075,15 @@ async function checkSuperseded(forge, ctx, target, targetFromInput) {
 
 // src/rollout/zerops-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
+import { execFile as execFile2 } from "node:child_process";
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
-import { join as join2 } from "node:path";
+import { promisify as promisify2 } from "node:util";
+import { join as join3 } from "node:path";
 var MAX_BYTES = 1024 * 1024;
 function findZeropsYaml(explicitPath, sourceDir) {
   if (explicitPath) return explicitPath;
   for (let name of ["zerops.yaml", "zerops.yml"]) {
-    let p = join2(sourceDir, name);
+    let p = join3(sourceDir, name);
     if (existsSync(p)) return p;
   }
   return null;
@@ -27071,6 +27147,22 @@ function stamp(doc, variable, sha) {
   if ((0, import_yaml.isSeq)(list))
     for (let item of list.items) (0, import_yaml.isMap)(item) && item.setIn(["run", "envVariables", variable], sha);
   return copy.toString();
+}
+async function zeropsYamlAtCommit(sourceDir, sha) {
+  let git = promisify2(execFile2), prefix;
+  try {
+    prefix = (await git("git", ["-C", sourceDir, "rev-parse", "--show-prefix"])).stdout.trim();
+  } catch {
+    return null;
+  }
+  for (let name of ["zerops.yaml", "zerops.yml"])
+    try {
+      let { stdout } = await git("git", ["-C", sourceDir, "show", `${sha}:${prefix}${name}`], { maxBuffer: MAX_BYTES + 1 });
+      return parseZeropsYaml(stdout, `${name}@${sha.slice(0, 7)}`);
+    } catch (err) {
+      if (err instanceof RolloutError) throw err;
+    }
+  return null;
 }
 
 // src/util/logging.ts
@@ -27148,7 +27240,12 @@ async function release(deps, s, log, redactor, facts, keep) {
     let via = facts.target.fromInput ? `${facts.target.input} (the target input)` : `the triggering commit (GITHUB_SHA${runCtx.ref ? `, ${runCtx.ref}` : ""})`;
     log.info(`Target: ${via} \u2192 ${facts.target.sha}`), facts.refPolicy = await checkRefPolicy(forge, facts.target.sha, s.allowedRefs), log.info(`Allowed: ${facts.target.sha.slice(0, 12)} is the ${facts.refPolicy.how} of ${facts.refPolicy.allowedBy} (refs checked: ${facts.refPolicy.checked.join(", ")})`);
   });
-  let target = facts.target, printed = [], planOnce = (title) => log.group(title, async () => {
+  let target = facts.target;
+  if (zeropsYaml && !s.zeropsYamlPath) {
+    let atTarget = await zeropsYamlAtCommit(s.sourceDir, target.sha);
+    atTarget && (zeropsYaml = atTarget, log.debug(`zerops.yaml read from commit ${target.sha.slice(0, 12)}`));
+  }
+  let printed = [], planOnce = (title) => log.group(title, async () => {
     let scope = await checkScope(zerops, s.projectId);
     facts.project = { id: scope.project.id, name: scope.project.name }, scope.warning && printed.length === 0 && log.warning(scope.warning, "Token not production-scoped");
     let { plan: plan2 } = await buildPlan({ zerops, forge, settings: s, target: target.sha, log, setups: zeropsYaml?.setups ?? null, hasArtifact: s.artifact.length > 0 });
@@ -27178,6 +27275,7 @@ async function release(deps, s, log, redactor, facts, keep) {
       log,
       signal: deps.signal,
       once: s.dryRun,
+      onEvaluation: (result2) => facts.checks = result2,
       onPoll: () => killSwitch.assertOpen("anything was changed (while waiting for checks)")
     })
   ), facts.killSwitch = switchFacts(), s.dryRun) {
@@ -27305,4 +27403,4 @@ export {
   cancelOnSignals,
   realClock
 };
-/*! For license information please see chunk-HA5QN2AZ.js.LEGAL.txt */
+/*! For license information please see chunk-K2W5RCUK.js.LEGAL.txt */
