@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-K2W5RCUK.js";
+} from "./chunks/chunk-SX5CSAXU.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

@@ -7,7 +7,7 @@ import {
   realClock,
   require_undici,
   run
-} from "./chunks/chunk-K2W5RCUK.js";
+} from "./chunks/chunk-SX5CSAXU.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -1,7 +1,8 @@
 // The kill switch, end to end on both forges: the job-start value, the live variable
 // (read with the control token), a live flip mid-rollout, and every read outcome.
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type CheckSpec, type Scenario, type Simulator, type StatusSpec } from '../../sim/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { type CheckSpec, type Simulator, type StatusSpec } from '../../sim/index.js';
+import { simulatorPerTest } from '../helpers/sim-per-test.js';
 import { annotations, runAction, type ActionRun } from '../helpers/action.js';
 import { makeRepo } from '../helpers/repo.js';
 import { forgeRequests, mutationsByService, polls, variableReads, zeropsRequests, type ForgeName } from '../helpers/requests.js';
@@ -15,16 +16,7 @@ const repo = makeRepo(DEFAULT_SERVICES);
 const [initial, , target] = repo.shas as [string, string, string];
 const FORGES: ForgeName[] = ['github', 'gitea'];
 
-let sim: Simulator | null = null;
-afterEach(async () => {
-  await sim?.close();
-  sim = null;
-});
-
-async function start(scenario: Scenario): Promise<Simulator> {
-  sim = await startSimulator(scenario);
-  return sim;
-}
+const { start } = simulatorPerTest();
 
 function release(s: Simulator, forge: ForgeName, inputs: Record<string, string> = {}, extra: { onStdout?: Array<{ line: RegExp; run: () => void }> } = {}): Promise<ActionRun> {
   return runAction({ sim: s, forge, timeoutMs: CHILD_TIMEOUT, inputs: baseInputs(s, repo.dir, inputs), env: { GITHUB_SHA: target }, ...extra });

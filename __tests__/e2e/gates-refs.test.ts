@@ -1,7 +1,8 @@
 // Target resolution and the allowed-refs policy, end to end on both forges: what the
 // target resolves to, which refs allow it, and that a refused target never reaches Zerops.
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type Scenario, type Simulator } from '../../sim/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { type Simulator } from '../../sim/index.js';
+import { simulatorPerTest } from '../helpers/sim-per-test.js';
 import { runAction, type ActionRun } from '../helpers/action.js';
 import { makeRepo } from '../helpers/repo.js';
 import { forgeRequests, polls, zeropsRequests, type ForgeName } from '../helpers/requests.js';
@@ -14,16 +15,7 @@ const repo = makeRepo(DEFAULT_SERVICES);
 const [initial, middle, last] = repo.shas as [string, string, string];
 const FORGES: ForgeName[] = ['github', 'gitea'];
 
-let sim: Simulator | null = null;
-afterEach(async () => {
-  await sim?.close();
-  sim = null;
-});
-
-async function start(scenario: Scenario): Promise<Simulator> {
-  sim = await startSimulator(scenario);
-  return sim;
-}
+const { start } = simulatorPerTest();
 
 function release(s: Simulator, forge: ForgeName, inputs: Record<string, string>, githubSha = last): Promise<ActionRun> {
   return runAction({ sim: s, forge, timeoutMs: CHILD_TIMEOUT, inputs: baseInputs(s, repo.dir, inputs), env: { GITHUB_SHA: githubSha } });

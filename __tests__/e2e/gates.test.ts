@@ -1,7 +1,8 @@
 // The required-checks gate, end to end on both forges: the committed bundle runs as a
 // child process against the simulator, and every test asserts on the request log.
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type CheckSpec, type Scenario, type Simulator, type StatusSpec } from '../../sim/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { type CheckSpec, type Simulator, type StatusSpec } from '../../sim/index.js';
+import { simulatorPerTest } from '../helpers/sim-per-test.js';
 import { runAction, type ActionRun } from '../helpers/action.js';
 import { makeRepo } from '../helpers/repo.js';
 import { checkListReads, forgeRequests, pagesPerPoll, polls, type ForgeName } from '../helpers/requests.js';
@@ -14,16 +15,7 @@ const repo = makeRepo(DEFAULT_SERVICES);
 const target = repo.shas[2] as string;
 const FORGES: ForgeName[] = ['github', 'gitea'];
 
-let sim: Simulator | null = null;
-afterEach(async () => {
-  await sim?.close();
-  sim = null;
-});
-
-async function start(scenario: Scenario): Promise<Simulator> {
-  sim = await startSimulator(scenario);
-  return sim;
-}
+const { start } = simulatorPerTest();
 
 function release(s: Simulator, forge: ForgeName, inputs: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({ sim: s, forge, timeoutMs: CHILD_TIMEOUT, inputs: baseInputs(s, repo.dir, inputs), env: { GITHUB_SHA: target } });

@@ -5,6 +5,7 @@ import type { HttpClient } from '../http/client.js';
 import { arr, obj, optNum, optStr, reqStr, type Json } from '../util/shape.js';
 import type { RunContext } from './context.js';
 import { collectPages } from './paging.js';
+import { RestForge } from './rest-forge.js';
 import { commitStatusState } from './states.js';
 import type { CheckRow, Forge, NamedRef, VariableRead } from './types.js';
 import { readVariableWith } from './variables.js';
@@ -14,38 +15,12 @@ const LIMIT = 100;
 const MAX_STATUS_PAGES = 100;
 const HEADERS = { accept: 'application/json' };
 
-export class GiteaForge implements Forge {
+export class GiteaForge extends RestForge implements Forge {
   readonly kind = 'gitea' as const;
-  readonly repo: string;
-  readonly serverUrl: string;
   readonly deployments = null;
-  private defaultBranchCache: string | null;
 
-  constructor(
-    private readonly ctx: RunContext,
-    private readonly api: HttpClient,
-    private readonly control: HttpClient | null,
-    private readonly onWarning: (message: string) => void,
-  ) {
-    this.repo = ctx.repo;
-    this.serverUrl = ctx.serverUrl;
-    this.defaultBranchCache = ctx.defaultBranchFromEvent;
-  }
-
-  private path(rest: string): string {
-    return `/repos/${this.ctx.owner}/${this.ctx.name}${rest}`;
-  }
-
-  private get<T = unknown>(rest: string, what: string, extra: { query?: Record<string, string | number>; accept?: number[]; conditional?: boolean } = {}) {
-    return this.api.send<T>({ method: 'GET', url: this.path(rest), what, headers: HEADERS, ...extra });
-  }
-
-  async defaultBranch(): Promise<string> {
-    if (!this.defaultBranchCache) {
-      const res = await this.get('', `read repository ${this.repo}`);
-      this.defaultBranchCache = reqStr(obj(res.data, 'repository'), 'default_branch', 'repository');
-    }
-    return this.defaultBranchCache;
+  constructor(ctx: RunContext, api: HttpClient, control: HttpClient | null, onWarning: (message: string) => void) {
+    super(ctx, api, control, onWarning, HEADERS);
   }
 
   async resolveRef(ref: string): Promise<string | null> {

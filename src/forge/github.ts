@@ -5,6 +5,7 @@ import { HttpError } from '../http/errors.js';
 import { arr, obj, optNum, optObj, optStr, reqStr, type Json } from '../util/shape.js';
 import type { RunContext } from './context.js';
 import { collectPages } from './paging.js';
+import { RestForge } from './rest-forge.js';
 import { checkRunState, commitStatusState } from './states.js';
 import type { CheckRow, DeploymentRecorder, Forge, NamedRef, VariableRead } from './types.js';
 import { readVariableWith } from './variables.js';
@@ -13,40 +14,14 @@ const PER_PAGE = 100;
 const MAX_CHECK_PAGES = 50;
 const HEADERS = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
 
-export class GitHubForge implements Forge {
+export class GitHubForge extends RestForge implements Forge {
   readonly kind = 'github' as const;
-  readonly repo: string;
-  readonly serverUrl: string;
   readonly deployments: DeploymentRecorder;
   private ownSuite: Promise<number | null> | null = null;
-  private defaultBranchCache: string | null;
 
-  constructor(
-    private readonly ctx: RunContext,
-    private readonly api: HttpClient,
-    private readonly control: HttpClient | null,
-    private readonly onWarning: (message: string) => void,
-  ) {
-    this.repo = ctx.repo;
-    this.serverUrl = ctx.serverUrl;
-    this.defaultBranchCache = ctx.defaultBranchFromEvent;
+  constructor(ctx: RunContext, api: HttpClient, control: HttpClient | null, onWarning: (message: string) => void) {
+    super(ctx, api, control, onWarning, HEADERS);
     this.deployments = new GitHubDeployments(this.path(''), api);
-  }
-
-  private path(rest: string): string {
-    return `/repos/${this.ctx.owner}/${this.ctx.name}${rest}`;
-  }
-
-  private get<T = unknown>(rest: string, what: string, extra: { query?: Record<string, string | number>; accept?: number[]; conditional?: boolean } = {}) {
-    return this.api.send<T>({ method: 'GET', url: this.path(rest), what, headers: HEADERS, ...extra });
-  }
-
-  async defaultBranch(): Promise<string> {
-    if (!this.defaultBranchCache) {
-      const res = await this.get('', `read repository ${this.repo}`);
-      this.defaultBranchCache = reqStr(obj(res.data, 'repository'), 'default_branch', 'repository');
-    }
-    return this.defaultBranchCache;
   }
 
   async resolveRef(ref: string): Promise<string | null> {

@@ -24601,6 +24601,39 @@ async function collectPages(fetchPage, maxPages) {
   return { items, complete: !1 };
 }
 
+// src/forge/rest-forge.ts
+var RestForge = class {
+  constructor(ctx, api, control, onWarning, headers) {
+    this.ctx = ctx;
+    this.api = api;
+    this.control = control;
+    this.onWarning = onWarning;
+    this.headers = headers;
+    this.repo = ctx.repo, this.serverUrl = ctx.serverUrl, this.defaultBranchCache = ctx.defaultBranchFromEvent;
+  }
+  ctx;
+  api;
+  control;
+  onWarning;
+  headers;
+  repo;
+  serverUrl;
+  defaultBranchCache;
+  path(rest) {
+    return `/repos/${this.ctx.owner}/${this.ctx.name}${rest}`;
+  }
+  get(rest, what, extra = {}) {
+    return this.api.send({ method: "GET", url: this.path(rest), what, headers: this.headers, ...extra });
+  }
+  async defaultBranch() {
+    if (!this.defaultBranchCache) {
+      let res = await this.get("", `read repository ${this.repo}`);
+      this.defaultBranchCache = reqStr(obj(res.data, "repository"), "default_branch", "repository");
+    }
+    return this.defaultBranchCache;
+  }
+};
+
 // src/forge/states.ts
 function checkRunState(status, conclusion) {
   if (status !== "completed") return { state: "pending", raw: status };
@@ -24714,35 +24747,11 @@ async function readVariableWith(client, url, headers, field, hints) {
 }
 
 // src/forge/gitea.ts
-var LIMIT = 100, MAX_STATUS_PAGES = 100, HEADERS = { accept: "application/json" }, GiteaForge = class {
-  constructor(ctx, api, control, onWarning) {
-    this.ctx = ctx;
-    this.api = api;
-    this.control = control;
-    this.onWarning = onWarning;
-    this.repo = ctx.repo, this.serverUrl = ctx.serverUrl, this.defaultBranchCache = ctx.defaultBranchFromEvent;
-  }
-  ctx;
-  api;
-  control;
-  onWarning;
+var LIMIT = 100, MAX_STATUS_PAGES = 100, HEADERS = { accept: "application/json" }, GiteaForge = class extends RestForge {
   kind = "gitea";
-  repo;
-  serverUrl;
   deployments = null;
-  defaultBranchCache;
-  path(rest) {
-    return `/repos/${this.ctx.owner}/${this.ctx.name}${rest}`;
-  }
-  get(rest, what, extra = {}) {
-    return this.api.send({ method: "GET", url: this.path(rest), what, headers: HEADERS, ...extra });
-  }
-  async defaultBranch() {
-    if (!this.defaultBranchCache) {
-      let res = await this.get("", `read repository ${this.repo}`);
-      this.defaultBranchCache = reqStr(obj(res.data, "repository"), "default_branch", "repository");
-    }
-    return this.defaultBranchCache;
+  constructor(ctx, api, control, onWarning) {
+    super(ctx, api, control, onWarning, HEADERS);
   }
   async resolveRef(ref) {
     if (/^[0-9a-f]{7,40}$/i.test(ref)) {
@@ -24834,36 +24843,12 @@ function totalCount(headers) {
 }
 
 // src/forge/github.ts
-var PER_PAGE = 100, MAX_CHECK_PAGES = 50, HEADERS2 = { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }, GitHubForge = class {
-  constructor(ctx, api, control, onWarning) {
-    this.ctx = ctx;
-    this.api = api;
-    this.control = control;
-    this.onWarning = onWarning;
-    this.repo = ctx.repo, this.serverUrl = ctx.serverUrl, this.defaultBranchCache = ctx.defaultBranchFromEvent, this.deployments = new GitHubDeployments(this.path(""), api);
-  }
-  ctx;
-  api;
-  control;
-  onWarning;
+var PER_PAGE = 100, MAX_CHECK_PAGES = 50, HEADERS2 = { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }, GitHubForge = class extends RestForge {
   kind = "github";
-  repo;
-  serverUrl;
   deployments;
   ownSuite = null;
-  defaultBranchCache;
-  path(rest) {
-    return `/repos/${this.ctx.owner}/${this.ctx.name}${rest}`;
-  }
-  get(rest, what, extra = {}) {
-    return this.api.send({ method: "GET", url: this.path(rest), what, headers: HEADERS2, ...extra });
-  }
-  async defaultBranch() {
-    if (!this.defaultBranchCache) {
-      let res = await this.get("", `read repository ${this.repo}`);
-      this.defaultBranchCache = reqStr(obj(res.data, "repository"), "default_branch", "repository");
-    }
-    return this.defaultBranchCache;
+  constructor(ctx, api, control, onWarning) {
+    super(ctx, api, control, onWarning, HEADERS2), this.deployments = new GitHubDeployments(this.path(""), api);
   }
   async resolveRef(ref) {
     let res = await this.get(`/commits/${encodeURIComponent(ref)}`, `resolve ${ref}`, { accept: [404, 422] });
@@ -27403,4 +27388,4 @@ export {
   cancelOnSignals,
   realClock
 };
-/*! For license information please see chunk-K2W5RCUK.js.LEGAL.txt */
+/*! For license information please see chunk-SX5CSAXU.js.LEGAL.txt */
