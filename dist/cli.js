@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-SX5CSAXU.js";
+} from "./chunks/chunk-SUO3IQZ7.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

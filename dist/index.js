@@ -7,7 +7,7 @@ import {
   realClock,
   require_undici,
   run
-} from "./chunks/chunk-SX5CSAXU.js";
+} from "./chunks/chunk-SUO3IQZ7.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

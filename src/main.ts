@@ -88,7 +88,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
     freshnessMs: Math.min(1000, s.pollIntervalMs),
   });
   // Getters: a run that stops by an exception (switch engaged, hold) still reports the reads made and whether the switch stayed live.
-  const switchFacts = () => ({
+  facts.killSwitch = {
     variable: s.killSwitchVariable,
     get live() {
       return killSwitch.isLive;
@@ -97,8 +97,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
     get reads() {
       return killSwitch.reads;
     },
-  });
-  facts.killSwitch = switchFacts();
+  };
   if (killSwitch.jobStartEngaged) throw new SwitchEngaged('job-start value', s.killSwitchVariable, 'anything was read or changed');
   if (!s.controlToken) {
     log.warning(
@@ -141,7 +140,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
       return plan;
     });
   let plan = await planOnce('Plan');
-  const payload = await preparePayload(s, plan, target.sha, zeropsYaml);
+  let payload = await preparePayload(s, plan, target.sha, zeropsYaml);
   if (facts.records.every((r) => r.outcome === 'skipped')) {
     log.info(`Every service already runs ${target.sha.slice(0, 12)}: nothing to do.`);
     return;
@@ -164,7 +163,6 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
       onPoll: () => killSwitch.assertOpen('anything was changed (while waiting for checks)'),
     }),
   );
-  facts.killSwitch = switchFacts();
   if (s.dryRun) {
     facts.stop = { kind: 'dry-run', message: `Dry run: planned ${plan.services.length} services in ${plan.stages.length} stages; checks are ${facts.checks.verdict}. Nothing was changed.` };
     return;
@@ -179,6 +177,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   if (facts.checks.polls > 1) {
     plan = await planOnce('Plan (re-read after the checks wait)');
     if (facts.records.every((r) => r.outcome === 'skipped')) return;
+    payload = await preparePayload(s, plan, target.sha, zeropsYaml);
   }
 
   facts.deploymentId = await recordDeploymentStart(forge, s, target.sha, log);
@@ -207,7 +206,6 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   facts.timeline = result.timeline;
   facts.stop = result.stop;
   facts.rollbackComplete = result.rollbackComplete;
-  facts.killSwitch = switchFacts();
   // Even when cancelled, one quick read makes the report say what each service runs.
   await refreshAfter(adapters, s, facts.records, log, deps.signal.aborted ? AbortSignal.timeout(2000) : undefined);
 }

@@ -27206,7 +27206,8 @@ async function release(deps, s, log, redactor, facts, keep) {
     clock: deps.clock,
     log,
     freshnessMs: Math.min(1e3, s.pollIntervalMs)
-  }), switchFacts = () => ({
+  });
+  if (facts.killSwitch = {
     variable: s.killSwitchVariable,
     get live() {
       return killSwitch.isLive;
@@ -27215,8 +27216,7 @@ async function release(deps, s, log, redactor, facts, keep) {
     get reads() {
       return killSwitch.reads;
     }
-  });
-  if (facts.killSwitch = switchFacts(), killSwitch.jobStartEngaged) throw new SwitchEngaged("job-start value", s.killSwitchVariable, "anything was read or changed");
+  }, killSwitch.jobStartEngaged) throw new SwitchEngaged("job-start value", s.killSwitchVariable, "anything was read or changed");
   s.controlToken || log.warning(
     `No control-token: the kill switch is the job-start value of ${s.killSwitchVariable} only, NOT re-read live. Give a token that can read Actions variables to make it live.`,
     "Kill switch not live"
@@ -27263,7 +27263,7 @@ async function release(deps, s, log, redactor, facts, keep) {
       onEvaluation: (result2) => facts.checks = result2,
       onPoll: () => killSwitch.assertOpen("anything was changed (while waiting for checks)")
     })
-  ), facts.killSwitch = switchFacts(), s.dryRun) {
+  ), s.dryRun) {
     facts.stop = { kind: "dry-run", message: `Dry run: planned ${plan.services.length} services in ${plan.stages.length} stages; checks are ${facts.checks.verdict}. Nothing was changed.` };
     return;
   }
@@ -27272,8 +27272,10 @@ async function release(deps, s, log, redactor, facts, keep) {
     facts.stop = supersededStop(superseded, target.sha, !1);
     return;
   }
-  if (facts.checks.polls > 1 && (plan = await planOnce("Plan (re-read after the checks wait)"), facts.records.every((r) => r.outcome === "skipped")))
-    return;
+  if (facts.checks.polls > 1) {
+    if (plan = await planOnce("Plan (re-read after the checks wait)"), facts.records.every((r) => r.outcome === "skipped")) return;
+    payload = await preparePayload(s, plan, target.sha, zeropsYaml);
+  }
   facts.deploymentId = await recordDeploymentStart(forge, s, target.sha, log);
   let stop = new StopControl(killSwitch, deps.signal), ctx = {
     zerops,
@@ -27294,7 +27296,7 @@ async function release(deps, s, log, redactor, facts, keep) {
       return newer ? supersededStop(newer, target.sha, !0) : null;
     }
   }, byHost = new Map(facts.records.map((r) => [r.hostname, r])), result = await runRollout(ctx, plan, byHost);
-  facts.timeline = result.timeline, facts.stop = result.stop, facts.rollbackComplete = result.rollbackComplete, facts.killSwitch = switchFacts(), await refreshAfter(adapters, s, facts.records, log, deps.signal.aborted ? AbortSignal.timeout(2e3) : void 0);
+  facts.timeline = result.timeline, facts.stop = result.stop, facts.rollbackComplete = result.rollbackComplete, await refreshAfter(adapters, s, facts.records, log, deps.signal.aborted ? AbortSignal.timeout(2e3) : void 0);
 }
 var MUTATION_GRACE_MS = 3e3;
 function afterGrace(signal, ms) {
@@ -27388,4 +27390,4 @@ export {
   cancelOnSignals,
   realClock
 };
-/*! For license information please see chunk-SX5CSAXU.js.LEGAL.txt */
+/*! For license information please see chunk-SUO3IQZ7.js.LEGAL.txt */
