@@ -190,7 +190,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
     signal: deps.signal,
     mutationSignal: afterGrace(deps.signal, MUTATION_GRACE_MS),
     target: target.sha,
-    timing: { pollIntervalMs: s.pollIntervalMs, verifyTimeoutMs: s.verifyTimeoutMs, deployTimeoutMs: s.deployTimeoutMs, lockTimeoutMs: s.lockTimeoutMs, soakMs: s.soakMs },
+    timing: { pollIntervalMs: s.pollIntervalMs, verifyTimeoutMs: s.verifyTimeoutMs, deployTimeoutMs: s.deployTimeoutMs, lockTimeoutMs: s.lockTimeoutMs, soakMs: s.soakMs, httpTimeoutMs: s.httpTimeoutMs },
     maxStragglers: s.maxStragglers,
     rollback: s.rollback,
     payload,
@@ -293,7 +293,7 @@ function stopFromError(err: unknown, facts: RunFacts, signal: AbortSignal): Stop
   if (err instanceof Stopped) return err.reason.kind === 'hold' ? { kind: 'failed', code: 'kill-switch-hold', message: err.message } : { kind: 'halted', message: err.message };
   if (signal.aborted) return { kind: 'halted', message: `Cancelled by the runner before anything was changed${changed ? ' further' : ''}.` };
   if (err instanceof RolloutError) return { kind: 'failed', code: err.code, message: err.hint ? `${err.message}\n${err.hint}` : err.message };
-  if (err instanceof HttpError || err instanceof ShapeError) return { kind: 'failed', code: 'api', message: err.message };
+  if (err instanceof HttpError || err instanceof ShapeError) return { kind: 'failed', code: 'api', message: changed ? err.message : `${err.message}. Nothing was changed.` };
   return { kind: 'failed', code: 'internal', message: `Unexpected error: ${describeError(err)}` };
 }
 

@@ -113,8 +113,8 @@ export class KillSwitch {
       case 'unreadable':
         throw new RolloutError(
           'kill-switch-hold',
-          `Holding: the kill-switch variable ${this.o.variable} could not be read (${result.detail}), so no change is made.`,
-          'Fix the control-token or the forge outage and re-run; nothing further was changed.',
+          `Holding: the kill-switch variable ${this.o.variable} could not be read (${result.detail}), so no further change is made.`,
+          'Fix the control-token or the forge outage and re-run.',
         );
     }
     this.last = { at: this.o.clock.now(), reading };

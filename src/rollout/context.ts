@@ -16,6 +16,8 @@ export interface Timing {
   deployTimeoutMs: number;
   lockTimeoutMs: number;
   soakMs: number;
+  /** One request's timeout: also how long a timed-out call may still land on the platform. */
+  httpTimeoutMs: number;
 }
 
 export interface Payload {

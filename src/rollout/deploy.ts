@@ -17,6 +17,9 @@ export type PipelineResult =
   | { kind: 'verify-failed'; detail: string }
   | { kind: 'stopped' };
 
+/** After a timed-out deploy call, how long to look for the process it may still start before sending it again. */
+const LATE_CALL_WINDOW_MS = 10_000;
+
 /** How far back a process may have been created and still be the one our lost call started (clock skew). */
 const CLOCK_SKEW_MS = 30_000;
 
@@ -128,7 +131,9 @@ export async function sendDeployCall(
   } catch (err) {
     if (!(err instanceof HttpError) || !err.effectUnknown || err.kind === 'aborted') throw err;
     ctx.log.warning(`${svc.hostname}: the answer to the ${kind} call was lost (${err.detail}); looking at the service's processes before doing anything else.`);
-    for (let look = 0; look < 3; look++) {
+    // A call we timed out on may still be queued on the platform: look for longer before re-sending.
+    const lookUntil = ctx.clock.now() + (err.kind === 'timeout' ? Math.max(LATE_CALL_WINDOW_MS, ctx.timing.httpTimeoutMs) : 0);
+    for (let look = 0; look < 3 || ctx.clock.now() < lookUntil; look++) {
       const found = await findProcessFor(ctx, svc, versionId, callStart);
       if (found) {
         ctx.log.info(`${svc.hostname}: the platform did start process ${found.id} (${found.status}); following it instead of sending the call again.`);
