@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-SUO3IQZ7.js";
+} from "./chunks/chunk-OLKNIVEE.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

@@ -140,7 +140,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
       return plan;
     });
   let plan = await planOnce('Plan');
-  let payload = await preparePayload(s, plan, target.sha, zeropsYaml);
+  let payload = await preparePayload(s, plan, target.sha, zeropsYaml, deps.runner.tempDir());
   if (facts.records.every((r) => r.outcome === 'skipped')) {
     log.info(`Every service already runs ${target.sha.slice(0, 12)}: nothing to do.`);
     return;
@@ -177,7 +177,7 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   if (facts.checks.polls > 1) {
     plan = await planOnce('Plan (re-read after the checks wait)');
     if (facts.records.every((r) => r.outcome === 'skipped')) return;
-    payload = await preparePayload(s, plan, target.sha, zeropsYaml);
+    payload = await preparePayload(s, plan, target.sha, zeropsYaml, deps.runner.tempDir());
   }
 
   facts.deploymentId = await recordDeploymentStart(forge, s, target.sha, log);
@@ -244,9 +244,9 @@ function loadYamlIfAny(s: Settings): ZeropsYaml | null {
 }
 
 /** Opens nothing yet: checks that what will be uploaded exists, before any mutation. */
-async function preparePayload(s: Settings, plan: Plan, sha: string, yaml: ZeropsYaml | null): Promise<Payload> {
+async function preparePayload(s: Settings, plan: Plan, sha: string, yaml: ZeropsYaml | null, tempRoot: string): Promise<Payload> {
   const needs = (k: string) => plan.services.some((p) => p.strategy === k);
-  const build: ArchiveSource | null = needs('build') ? await gitArchiveSource(s.sourceDir, sha) : null;
+  const build: ArchiveSource | null = needs('build') ? await gitArchiveSource(s.sourceDir, sha, tempRoot) : null;
   const artifact: ArchiveSource | null = needs('artifact') ? await artifactSource(s.artifact, process.cwd()) : null;
   return { zeropsYaml: yaml && (build || artifact) ? yaml.stamped(s.shaVariable, sha) : null, build, artifact };
 }

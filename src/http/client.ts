@@ -4,7 +4,8 @@
 // conditional GETs, capped response bodies, and error text passed through redaction.
 import { Transform, type Readable } from 'node:stream';
 import pRetry, { AbortError } from 'p-retry';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, request } from './undici.js';
 import { capText, type Redactor } from '../util/redact.js';
 import type { Clock } from '../util/sleep.js';
 import { HttpError } from './errors.js';
@@ -175,7 +176,10 @@ export class HttpClient {
     const timeoutMs = req.timeoutMs === undefined ? this.opts.timeoutMs : req.timeoutMs;
     const signals: AbortSignal[] = [];
     if (req.signal) signals.push(req.signal);
-    const timeoutSignal = timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs);
+    // Timer and links are released as soon as the request is done: AbortSignal.timeout/any would
+    // keep a timer and a registration alive for the whole timeout after every request (memory, GC).
+    const deadline = timeoutMs === null ? null : deadlineSignal(timeoutMs);
+    const timeoutSignal = deadline?.signal;
     if (timeoutSignal) signals.push(timeoutSignal);
     // A streamed body (upload) has no total deadline, but never an endless wait either:
     // it is aborted once nothing moved — no byte taken, no answer — for the client timeout.
@@ -184,7 +188,12 @@ export class HttpClient {
       body = stall.watch(body);
       signals.push(stall.signal);
     }
-    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+    const linked = signals.length > 0 ? linkSignals(signals) : null;
+    const signal = linked?.signal;
+    const release = () => {
+      deadline?.clear();
+      linked?.unlink();
+    };
     const idleMs = timeoutMs ?? 10 * 60_000;
 
     this.stats.requests++;
@@ -201,6 +210,7 @@ export class HttpClient {
       });
     } catch (err) {
       stall?.stop();
+      release();
       if (body && typeof body !== 'string') body.destroy();
       throw this.transportError(req, err, stall?.signal.aborted ? stall.signal : timeoutSignal, timeoutMs ?? this.opts.timeoutMs);
     }
@@ -214,6 +224,8 @@ export class HttpClient {
       throw err instanceof BodyTooLarge
         ? new HttpError({ kind: 'body', what: req.what, status: res.statusCode, detail: err.message })
         : this.transportError(req, err, timeoutSignal, timeoutMs);
+    } finally {
+      release();
     }
 
     if (res.statusCode === 304 && cached) {
@@ -317,6 +329,30 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
 }
 
 class BodyTooLarge extends Error {}
+
+/** AbortSignal.timeout whose timer can be cleared once the request is done. */
+function deadlineSignal(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/** AbortSignal.any whose listeners on the (long-lived) source signals can be removed once the request is done. */
+function linkSignals(signals: readonly AbortSignal[]): { signal: AbortSignal; unlink: () => void } {
+  const controller = new AbortController();
+  const aborted = signals.find((s) => s.aborted);
+  if (aborted) {
+    controller.abort(aborted.reason);
+    return { signal: controller.signal, unlink: () => undefined };
+  }
+  const offs = signals.map((s) => {
+    const on = () => controller.abort(s.reason);
+    s.addEventListener('abort', on, { once: true });
+    return () => s.removeEventListener('abort', on);
+  });
+  return { signal: controller.signal, unlink: () => offs.forEach((off) => off()) };
+}
 
 /** Aborts when a watched stream passed no byte (and, once it ended, no answer came) for `ms`. */
 function stallWatch(ms: number): { signal: AbortSignal; watch: (src: Readable) => Readable; stop: () => void } {

@@ -4,8 +4,7 @@
 // The git archive is made once per run into a temp file that every upload streams.
 import { execFile, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, rmSync } from 'node:fs';
-import { mkdtemp, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -22,7 +21,12 @@ export interface ArchiveSource {
   open(): Readable;
 }
 
-export async function gitArchiveSource(sourceDir: string, sha: string): Promise<ArchiveSource> {
+/**
+ * `git archive` of the target commit, made once per run into a file under `tempRoot`
+ * (RUNNER_TEMP) and streamed from disk to every service: the same bytes everywhere, and
+ * the tree is compressed once, not once per service. Memory stays flat either way.
+ */
+export async function gitArchiveSource(sourceDir: string, sha: string, tempRoot: string): Promise<ArchiveSource> {
   const dir = resolve(sourceDir);
   let prefix: string;
   try {
@@ -40,7 +44,7 @@ export async function gitArchiveSource(sourceDir: string, sha: string): Promise<
     );
   }
   const treeish = prefix ? `${sha}:${prefix.replace(/\/$/, '')}` : sha;
-  return spooled(`git archive of ${sha.slice(0, 12)}${prefix ? ` (${prefix.replace(/\/$/, '')})` : ''}`, () =>
+  return spooled(tempRoot, `git archive of ${sha.slice(0, 12)}${prefix ? ` (${prefix.replace(/\/$/, '')})` : ''}`, () =>
     spawnStream('git', ['-C', dir, 'archive', '--format=tar.gz', treeish], 'git archive'),
   );
 }
@@ -50,12 +54,13 @@ export async function gitArchiveSource(sourceDir: string, sha: string): Promise<
  * open then streams: one `git archive` per run instead of one process per service, and
  * the same bytes for every service. A failed make is not kept; the next open tries again.
  */
-function spooled(describe: string, make: () => Readable): ArchiveSource {
+function spooled(tempRoot: string, describe: string, make: () => Readable): ArchiveSource {
   let file: Promise<string> | null = null;
   const ready = (): Promise<string> => {
     if (!file) {
       const made = (async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'zerops-rollout-'));
+        await mkdir(tempRoot, { recursive: true });
+        const dir = await mkdtemp(join(tempRoot, 'zerops-rollout-'));
         process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
         const path = join(dir, 'source.tar.gz');
         await pipeline(make(), createWriteStream(path));

@@ -27,28 +27,39 @@ export async function verifyService(
 ): Promise<VerifyOutcome> {
   const deadline = ctx.clock.now() + budgetMs;
   let attempts = 0;
-  // Like process polling: quick retries first (an app usually switches within moments), backing off to poll-interval.
-  let delay = Math.max(20, ctx.timing.pollIntervalMs / 4);
+  // Like process polling: quick retries first, backing off to poll-interval.
+  const quick = Math.max(20, ctx.timing.pollIntervalMs / 4);
+  let delay = quick;
+  // Once Zerops shows the expected version active, only the app is behind: its own build-info is
+  // re-probed at the quick pace (it decides when the stage may end), and the Zerops API is not asked again.
+  let activeSeen = false;
   for (;;) {
     attempts++;
-    const result = await verifyOnce(ctx, svc, expect);
+    const result = await verifyOnce(ctx, svc, expect, activeSeen);
     if (result.ok) return { ...result, attempts };
+    activeSeen = result.kind !== 'not-active' && result.kind !== 'error';
     const now = ctx.clock.now();
     if (now >= deadline) return { ...result, attempts };
-    await ctx.clock.sleep(Math.min(delay, deadline - now), ctx.signal);
+    await ctx.clock.sleep(Math.min(activeSeen ? quick : delay, deadline - now), ctx.signal);
     delay = Math.min(delay * 1.5, ctx.timing.pollIntervalMs);
   }
 }
 
-export async function verifyOnce(ctx: RolloutContext, svc: { hostname: string; serviceId: string }, expect: Expectation): Promise<Omit<VerifyOutcome, 'attempts'>> {
+/** One check. `activeSeen`: Zerops already showed the expected version active during this verification; only the app is probed. */
+export async function verifyOnce(
+  ctx: RolloutContext,
+  svc: { hostname: string; serviceId: string },
+  expect: Expectation,
+  activeSeen = false,
+): Promise<Omit<VerifyOutcome, 'attempts'>> {
   let active;
   try {
-    active = (await ctx.zerops.getService(svc.serviceId, svc.hostname, ctx.signal)).activeVersion;
+    active = activeSeen ? null : (await ctx.zerops.getService(svc.serviceId, svc.hostname, ctx.signal)).activeVersion;
   } catch (err) {
     if (err instanceof HttpError && err.kind === 'aborted') throw err;
     return { ok: false, kind: 'error', detail: err instanceof Error ? err.message : String(err), observed: null };
   }
-  const activeOk = expect.versionId ? active?.id === expect.versionId : !!expect.sha && active?.sha === expect.sha;
+  const activeOk = activeSeen || (expect.versionId ? active?.id === expect.versionId : !!expect.sha && active?.sha === expect.sha);
   if (!activeOk) {
     return {
       ok: false,
