@@ -1,10 +1,5 @@
-// Tests are TypeScript ESM, transformed by swc; run under --experimental-vm-modules.
-const transform = {
-  '^.+\\.ts$': [
-    '@swc/jest',
-    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } },
-  ],
-};
+// Tests are TypeScript ESM, transformed by esbuild (jest.transform.cjs); run under --experimental-vm-modules.
+const transform = { '^.+\\.ts$': '<rootDir>/jest.transform.cjs' };
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

@@ -7,17 +7,18 @@
 //   npm run demo -- --break      a batch fails to build and is rolled back
 //   npm run demo -- --kill       the kill switch is flipped during the soak
 //   npm run demo -- --cli        the same plan rehearsed with the CLI: `zerops-rollout --dry-run`
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startSimulator } from '../sim/index.js';
 import { parseOutputFile } from '../__tests__/helpers/action.js';
 import { DEMO, demoWorld, type DemoMode } from './lib/demo-world.js';
 import { prettyRunnerLine } from './lib/runner-log.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const mode: DemoMode = process.argv.includes('--break') ? 'break' : process.argv.includes('--kill') ? 'kill' : process.argv.includes('--cli') ? 'cli' : 'release';
 
 const world = demoWorld(mode);

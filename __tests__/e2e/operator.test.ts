@@ -1,7 +1,8 @@
 // What an operator relies on: a dry run that changes nothing, the GitHub Deployments
 // record (and its absence on Gitea), the CLI rehearsing the demo's plan.
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../sim/index.js';
 import { annotations, runAction } from '../helpers/action.js';
@@ -9,7 +10,7 @@ import { makeRepo } from '../helpers/repo.js';
 import { baseInputs, DEFAULT_SERVICES, world } from '../helpers/world.js';
 import { DEMO, demoWorld } from '../../scripts/lib/demo-world.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let sim: Simulator | null = null;
 afterEach(async () => {
   await sim?.close();

@@ -1,15 +1,16 @@
 // Runs the committed bundle (dist/index.js) as a separate process with the runner's
 // real contract: INPUT_* (every action.yml default filled in, as the runner does),
 // GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH, RUNNER_TEMP and GITHUB_*.
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tempDir } from './temp.js';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Simulator } from '../../sim/index.js';
 import { FORGE_TOKEN, OWNER, REPO } from './world.js';
 
-const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The committed bundle; ZR_E2E_BUNDLE points the tests at another build (e.g. a deliberately broken copy). */
 export const BUNDLE = process.env.ZR_E2E_BUNDLE || join(ROOT, 'dist/index.js');
 

@@ -1,16 +1,17 @@
 // Runs the bundled action (dist/index.js) as a child process with the runner's real
 // contract, and places its spawn and exit on the simulator's clock, so the request
 // log can be read against them (start-up = spawn → first logged request).
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RequestLogEntry, Simulator } from '../../sim/index.js';
 import { parseOutputFile, runnerEnv } from '../../__tests__/helpers/action.js';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BUNDLE = join(ROOT, 'dist/index.js');
 
 export interface BundleRun {

@@ -1,14 +1,15 @@
 // Deliberately broken builds of the action, to prove the fault matrix and the secret
 // scan can fail: each mutant re-bundles src/ with one safety rule removed (into a temp
 // directory — dist/ is never touched) and names the cells that must catch it.
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { allCells, runMatrix } from './fault-matrix.js';
 import { scanForSecrets } from './secret-scan.js';
 
-const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface Edit {
   /** Path under src/, e.g. `http/client.ts`. */
