@@ -4,7 +4,7 @@
 //
 // Prints one table (medians over several runs) for fleets of 10, 100 and 1,000
 // services with the targets beside the figures. Progress goes to stderr, the table
-// to stdout. See docs/performance.md for what each figure means.
+// to stdout. See the README, "Performance", for what each figure means.
 //
 //   npm run bench                      the full benchmark (< 10 minutes on 2 cores)
 //   npm run bench -- --quick           one run per fleet size (development)
