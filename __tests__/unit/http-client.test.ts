@@ -1,35 +1,9 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { HttpClient } from '../../src/http/client.js';
+import { describe, expect, it } from '@jest/globals';
 import { HttpError } from '../../src/http/errors.js';
-import { Redactor } from '../../src/util/redact.js';
-import { realClock } from '../../src/util/sleep.js';
-import { json, reset, scriptServer, type ScriptServer } from '../helpers/script-server.js';
+import { json, reset } from '../helpers/script-server.js';
+import { scriptedClients } from '../helpers/scripted-client.js';
 
-let server: ScriptServer | null = null;
-let client: HttpClient | null = null;
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  server = null;
-  client = null;
-});
-
-async function setup(handlers: Parameters<typeof scriptServer>[0], opts: { timeoutMs?: number; secret?: string } = {}) {
-  server = await scriptServer(handlers);
-  const redactor = new Redactor();
-  if (opts.secret) redactor.add(opts.secret);
-  client = new HttpClient({
-    baseUrl: server.url,
-    authorization: `Bearer ${opts.secret ?? 'tok-1234567890'}`,
-    userAgent: 'zerops-rollout/test',
-    timeoutMs: opts.timeoutMs ?? 2000,
-    connections: 4,
-    redactor,
-    clock: realClock,
-    retry: { minDelayMs: 10, maxDelayMs: 50 },
-  });
-  return { server, client };
-}
+const setup = scriptedClients();
 
 describe('HttpClient', () => {
   it('sends auth and user agent, parses JSON', async () => {

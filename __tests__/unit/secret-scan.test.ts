@@ -2,13 +2,11 @@
 // and HTTP client must hide what it looks for: encoded tokens, and tokens cut in half
 // by a length cap. Also: a streamed upload the server stops taking is not waited on forever.
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { formsOf, scanForSecrets } from '../../scripts/lib/secret-scan.js';
-import { HttpClient } from '../../src/http/client.js';
 import { HttpError } from '../../src/http/errors.js';
 import { Redactor } from '../../src/util/redact.js';
-import { realClock } from '../../src/util/sleep.js';
-import { scriptServer, type ScriptServer } from '../helpers/script-server.js';
+import { scriptedClients } from '../helpers/scripted-client.js';
 
 const TOKEN = 'zt-prod-8f3a9c2e71b44d05a6e1';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -64,37 +62,14 @@ describe('Redactor: encoded forms', () => {
   });
 });
 
-let server: ScriptServer | null = null;
-let client: HttpClient | null = null;
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  server = null;
-  client = null;
-});
-
-function newClient(url: string, timeoutMs: number): HttpClient {
-  const redactor = new Redactor();
-  redactor.add(TOKEN);
-  client = new HttpClient({
-    baseUrl: url,
-    authorization: `Bearer ${TOKEN}`,
-    userAgent: 'zerops-rollout/test',
-    timeoutMs,
-    connections: 2,
-    redactor,
-    clock: realClock,
-    retry: { minDelayMs: 10, maxDelayMs: 20 },
-  });
-  return client;
-}
+const setup = scriptedClients();
 
 describe('HttpClient error text', () => {
   it('redacts before it caps: a token echoed across the 200-character cap leaves no piece behind', async () => {
     // 167 + "credentials " + "Bearer " = 186: the cap falls 14 characters into the token.
     const body = `${'u'.repeat(167)}credentials Bearer ${TOKEN} were not accepted`;
-    server = await scriptServer([(_req, res) => res.writeHead(401, { 'content-type': 'text/plain' }).end(body)]);
-    const err = await newClient(server.url, 2000)
+    const { client } = await setup([(_req, res) => res.writeHead(401, { 'content-type': 'text/plain' }).end(body)], { timeoutMs: 2000, secret: TOKEN });
+    const err = await client
       .send({ method: 'GET', url: '/x', what: 'read x', retries: 0 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
@@ -102,8 +77,8 @@ describe('HttpClient error text', () => {
   });
 
   it('caps and redacts the error code too', async () => {
-    server = await scriptServer([(_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: `bad:${'c'.repeat(500)}${TOKEN}`, message: 'no' } }))]);
-    const err = (await newClient(server.url, 2000)
+    const { client } = await setup([(_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: `bad:${'c'.repeat(500)}${TOKEN}`, message: 'no' } }))], { timeoutMs: 2000, secret: TOKEN });
+    const err = (await client
       .send({ method: 'GET', url: '/x', what: 'read x', retries: 0 })
       .catch((e: unknown) => e)) as HttpError;
     expect(err.message.length).toBeLessThan(300);
@@ -113,8 +88,8 @@ describe('HttpClient error text', () => {
 
 describe('HttpClient streamed uploads', () => {
   it('gives up on an upload the server never answers (no total deadline, but no endless wait)', async () => {
-    server = await scriptServer([() => undefined]); // reads the body, never answers
-    const err = await newClient(server.url, 300)
+    const { client } = await setup([() => undefined], { timeoutMs: 300, secret: TOKEN }); // reads the body, never answers
+    const err = await client
       .send({ method: 'PUT', url: '/upload', what: 'upload', body: () => Readable.from([Buffer.from('archive')]), idempotent: true, anonymous: true, timeoutMs: null, retries: 0 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
@@ -122,7 +97,7 @@ describe('HttpClient streamed uploads', () => {
   }, 30_000);
 
   it('keeps an upload that goes on making progress, however long it takes in all', async () => {
-    server = await scriptServer([(_req, res, body) => res.writeHead(200, { 'content-type': 'text/plain' }).end(String(body.length))]);
+    const { client } = await setup([(_req, res, body) => res.writeHead(200, { 'content-type': 'text/plain' }).end(String(body.length))], { timeoutMs: 300, secret: TOKEN });
     // 30 chunks, one every 20 ms: longer in all than the 300 ms timeout, never idle for it.
     async function* slow() {
       for (let i = 0; i < 30; i++) {
@@ -130,7 +105,7 @@ describe('HttpClient streamed uploads', () => {
         yield Buffer.from('x'.repeat(100));
       }
     }
-    const res = await newClient(server.url, 300).send({ method: 'PUT', url: '/upload', what: 'upload', body: () => Readable.from(slow()), idempotent: true, anonymous: true, timeoutMs: null, retries: 0 });
+    const res = await client.send({ method: 'PUT', url: '/upload', what: 'upload', body: () => Readable.from(slow()), idempotent: true, anonymous: true, timeoutMs: null, retries: 0 });
     expect(res.data).toBe('3000');
   }, 30_000);
 });

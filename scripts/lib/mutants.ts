@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { bundleOptions, noUnusedHttpClient } from '../bundle-options.mjs';
 import { allCells, runMatrix } from './fault-matrix.js';
 import { scanForSecrets } from './secret-scan.js';
 
@@ -92,20 +93,12 @@ export async function buildMutant(m: Mutant): Promise<string> {
     },
   };
   const outdir = mkdtempSync(join(tmpdir(), `zr-mutant-${m.id}-`));
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   await build({
+    ...bundleOptions,
     absWorkingDir: ROOT,
     entryPoints: { index: 'src/index.ts' },
     outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    conditions: ['node'],
-    mainFields: ['module', 'main'],
-    define: { __ZEROPS_ROLLOUT_VERSION__: JSON.stringify(pkg.version) },
-    banner: { js: "import { createRequire as __zrRequire } from 'node:module'; const require = __zrRequire(import.meta.url);" },
-    plugins: [plugin],
+    plugins: [plugin, noUnusedHttpClient],
     logLevel: 'error',
   });
   for (const [e, done] of pending) if (!done) throw new Error(`mutant ${m.id}: src/${e.file} was never loaded — update the mutant`);
