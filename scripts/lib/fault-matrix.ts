@@ -339,8 +339,7 @@ export const PHASES: readonly PhaseDef[] = [
   },
 ];
 
-/** Cells expected to fail today, with the reason. They run and are reported, but do not fail the matrix. */
-/** Cells known to fail, with the reason (none at present: `rollback/late` was fixed by looking for a
+/** Cells known to fail, with the reason: they run and are reported, but do not fail the matrix (none at present: `rollback/late` was fixed by looking for a
  * timed-out call's process for at least max(10 s, http-timeout) before re-sending it). */
 export const KNOWN_FAILURES: Partial<Record<string, string>> = {};
 
