@@ -1,29 +1,25 @@
 // A failing stage stops the rollout and the rollback policy undoes what this run
 // changed; verification tells stale from unreachable; stragglers are quarantined
 // within max-stragglers. Proven from the simulator's request log and final state.
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type RequestLogEntry, type ServiceSpec, type Simulator } from '../../sim/index.js';
-import { annotations, runAction, type ActionRun } from '../helpers/action.js';
+import { describe, expect, it } from '@jest/globals';
+import { type RequestLogEntry, type ServiceSpec, type Simulator } from '../../sim/index.js';
+import { annotations, RUN_TEST_TIMEOUT, runAction, type ActionRun } from '../helpers/action.js';
 import { callsOf, kindOf, mutationList, mutationsOf, probesOf, recordOf, summaryRow } from '../helpers/log.js';
+import { simulatorPerTest } from '../helpers/sim-per-test.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { baseInputs, world } from '../helpers/world.js';
+import { baseInputs, DEFAULT_SERVICES, world } from '../helpers/world.js';
 
-const HOSTS = ['api', 'web', 'worker', 'admin'];
-const TIMEOUT = 90_000; // longer than runAction's own 60 s kill, so a hung run fails on its exit code
+const HOSTS = DEFAULT_SERVICES;
+const TIMEOUT = RUN_TEST_TIMEOUT;
 
 describe('engine: failures, rollback, verification', () => {
-  let sim: Simulator | null = null;
-  afterEach(async () => {
-    await sim?.close();
-    sim = null;
-  });
+  const sims = simulatorPerTest();
 
   /** A release of the repo's last commit over services running its first one. */
   async function release(o: { service?: Record<string, Partial<ServiceSpec>>; inputs?: Record<string, string> }): Promise<{ run: ActionRun; repo: TestRepo; target: string; s: Simulator; prior: Record<string, string> }> {
     const repo = makeRepo(HOSTS);
     const target = repo.shas[2] as string;
-    const s = await startSimulator(world({ shas: repo.shas, service: o.service }));
-    sim = s;
+    const s = await sims.start(world({ shas: repo.shas, service: o.service }));
     const prior = Object.fromEntries(HOSTS.map((h) => [h, s.service(h).activeVersion?.id as string]));
     const run = await runAction({ sim: s, inputs: baseInputs(s, repo.dir, o.inputs), env: { GITHUB_SHA: target } });
     return { run, repo, target, s, prior };
@@ -131,7 +127,7 @@ describe('engine: failures, rollback, verification', () => {
       expect(run.code).toBe(1);
       expect(run.outputs.result).toBe('failed');
       // No re-activation at all; the deployed services stay on the target.
-      expect(sim!.mutations().filter((e) => kindOf(e) === 'deploy')).toEqual([]);
+      expect(s.mutations().filter((e) => kindOf(e) === 'deploy')).toEqual([]);
       for (const host of ['api', 'web']) {
         expect(s.service(host).activeVersion?.name).toBe(target);
         expect(recordOf(run.report, host).outcome).toBe('on-target');

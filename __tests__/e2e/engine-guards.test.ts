@@ -1,32 +1,24 @@
 // The guards that keep a fleet safe, run as the real bundle against the simulator:
 // idempotent re-runs, superseded runs, no silent downgrade, the deploy lock, plan
 // errors before any mutation, and deploy calls whose answer is lost (look, never repeat blindly).
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSimulator, type RequestLogEntry, type Simulator } from '../../sim/index.js';
-import { runAction } from '../helpers/action.js';
+import { type RequestLogEntry, type Simulator } from '../../sim/index.js';
+import { RUN_TEST_TIMEOUT, runAction } from '../helpers/action.js';
 import { API, callsOf, kindOf, mutationList, mutationsOf, processListReads, recordOf, whenLogged, zeropsGet } from '../helpers/log.js';
+import { simulatorPerTest } from '../helpers/sim-per-test.js';
+import { tempDir } from '../helpers/temp.js';
 import { makeRepo } from '../helpers/repo.js';
-import { baseInputs, OTHER_PROJECT_ID, PROJECT_ID, world, type WorldOptions } from '../helpers/world.js';
+import { baseInputs, DEFAULT_SERVICES, OTHER_PROJECT_ID, PROJECT_ID, world, type WorldOptions } from '../helpers/world.js';
 
-const HOSTS = ['api', 'web', 'worker', 'admin'];
-const TIMEOUT = 90_000; // longer than runAction's own 60 s kill, so a hung run fails on its exit code
+const HOSTS = DEFAULT_SERVICES;
+const TIMEOUT = RUN_TEST_TIMEOUT;
 
 describe('engine: guards', () => {
-  let sim: Simulator | null = null;
-  const cleanup: string[] = [];
-  afterEach(async () => {
-    await sim?.close();
-    sim = null;
-    for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const sims = simulatorPerTest();
 
-  async function start(o: WorldOptions): Promise<Simulator> {
-    sim = await startSimulator(world(o));
-    return sim;
-  }
+  const start = (o: WorldOptions): Promise<Simulator> => sims.start(world(o));
 
   describe('idempotent re-run', () => {
     it(
@@ -268,8 +260,7 @@ describe('engine: guards', () => {
     it(
       'a broken zerops.yaml (with line:col), before any request to Zerops',
       async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'zr-yaml-'));
-        cleanup.push(dir);
+        const dir = tempDir('zr-yaml-');
         const file = join(dir, 'zerops.yaml');
         writeFileSync(file, 'zerops:\n  - setup: api\n    run:\n      start: node server.js\n     base: nodejs@22\n');
         const { reason, s } = await planFails({ inputs: { 'zerops-yaml': file } });

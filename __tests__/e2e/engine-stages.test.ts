@@ -1,22 +1,19 @@
 // The rollout engine's stage order, run as the real bundle against the simulator:
 // the canary first and alone, then batches of `batch-size` in a stable order, each
 // service verified after its deploy; outputs, summary and report written.
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type RequestLogEntry, type Simulator } from '../../sim/index.js';
-import { annotations, runAction } from '../helpers/action.js';
+import { describe, expect, it } from '@jest/globals';
+import { type RequestLogEntry, type Simulator } from '../../sim/index.js';
+import { annotations, RUN_TEST_TIMEOUT, runAction } from '../helpers/action.js';
 import { callsOf, kindOf, mutationList, probesOf, recordOf, summaryRow, zeropsGet } from '../helpers/log.js';
+import { simulatorPerTest } from '../helpers/sim-per-test.js';
 import { makeRepo } from '../helpers/repo.js';
-import { baseInputs, world } from '../helpers/world.js';
+import { baseInputs, DEFAULT_SERVICES, world } from '../helpers/world.js';
 
-const HOSTS = ['api', 'web', 'worker', 'admin'];
-const TIMEOUT = 90_000; // longer than runAction's own 60 s kill, so a hung run fails on its exit code
+const HOSTS = DEFAULT_SERVICES;
+const TIMEOUT = RUN_TEST_TIMEOUT;
 
 describe('engine: stages', () => {
-  let sim: Simulator | null = null;
-  afterEach(async () => {
-    await sim?.close();
-    sim = null;
-  });
+  const sims = simulatorPerTest();
 
   it(
     'deploys the canary alone first, then batches of batch-size in a stable order, verifying every service',
@@ -24,7 +21,7 @@ describe('engine: stages', () => {
       const repo = makeRepo(HOSTS);
       const target = repo.shas[2] as string;
       // The plan's order is the order of `services`, not the project's listing order.
-      sim = await startSimulator(world({ shas: repo.shas, services: ['admin', 'worker', 'web', 'api'] }));
+      const sim = await sims.start(world({ shas: repo.shas, services: ['admin', 'worker', 'web', 'api'] }));
       const run = await runAction({ sim, inputs: baseInputs(sim, repo.dir), env: { GITHUB_SHA: target } });
       expect(run.code).toBe(0);
       expect(run.outputs.result).toBe('success');
@@ -67,7 +64,7 @@ describe('engine: stages', () => {
         expect(sim.service(host).activeVersion?.name).toBe(target);
       }
       // ...and the probe of a stage precedes the next stage's first mutation.
-      const firstOf = (host: string) => (sim as Simulator).mutations().find((e) => e.service === host) as RequestLogEntry;
+      const firstOf = (host: string) => sim.mutations().find((e) => e.service === host) as RequestLogEntry;
       const lastProbe = (host: string) => probesOf(sim as Simulator, host).at(-1) as RequestLogEntry;
       expect(lastProbe('api').seq).toBeLessThan(Math.min(firstOf('web').seq, firstOf('worker').seq));
       expect(Math.max(lastProbe('web').seq, lastProbe('worker').seq)).toBeLessThan(firstOf('admin').seq);
@@ -102,11 +99,11 @@ describe('engine: stages', () => {
     'soaks the verified canary, re-checking it, before batch 1 starts',
     async () => {
       const repo = makeRepo(HOSTS);
-      sim = await startSimulator(world({ shas: repo.shas }));
+      const sim = await sims.start(world({ shas: repo.shas }));
       const run = await runAction({ sim, inputs: baseInputs(sim, repo.dir, { soak: '600ms' }), env: { GITHUB_SHA: repo.shas[2] } });
       expect(run.code).toBe(0);
       const deploy = callsOf(sim, 'api', 'build-and-deploy')[0] as RequestLogEntry;
-      const batchStart = Math.min(...['web', 'worker'].map((h) => ((sim as Simulator).mutations().find((e) => e.service === h) as RequestLogEntry).seq));
+      const batchStart = Math.min(...['web', 'worker'].map((h) => (sim.mutations().find((e) => e.service === h) as RequestLogEntry).seq));
       // The verification, then several soak re-checks, all before any batch mutation.
       const during = probesOf(sim, 'api').filter((e) => e.seq > deploy.seq && e.seq < batchStart);
       expect(during.length).toBeGreaterThanOrEqual(3);
@@ -121,8 +118,7 @@ describe('engine: stages', () => {
     'a canary that fails a check during the soak fails its stage: rolled back, no batch starts',
     async () => {
       const repo = makeRepo(HOSTS);
-      const s = await startSimulator(world({ shas: repo.shas }));
-      sim = s;
+      const s = await sims.start(world({ shas: repo.shas }));
       const prior = s.service('api').activeVersion?.id as string;
       const run = await runAction({
         sim: s,
@@ -151,7 +147,7 @@ describe('engine: stages', () => {
     async () => {
       const hosts = ['app-c', 'app-a', 'app-d', 'app-b', 'edge'];
       const repo = makeRepo(hosts);
-      sim = await startSimulator(world({ shas: repo.shas, services: hosts }));
+      const sim = await sims.start(world({ shas: repo.shas, services: hosts }));
       const run = await runAction({
         sim,
         inputs: baseInputs(sim, repo.dir, { services: 'app-*\nedge', canary: 'edge', 'batch-size': '3', strategy: 'build' }),

@@ -1,31 +1,26 @@
 // How the target gets onto each service (`strategy`), proven from what the simulator
 // received: the bytes uploaded, the calls made, the zerops.yaml sent, the version names.
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { startSimulator, type RequestLogEntry, type Simulator } from '../../sim/index.js';
-import { runAction } from '../helpers/action.js';
+import { type RequestLogEntry, type Simulator } from '../../sim/index.js';
+import { RUN_TEST_TIMEOUT, runAction } from '../helpers/action.js';
 import { callsOf, kindOf, mutationList, mutationsOf, probesOf, recordOf } from '../helpers/log.js';
+import { simulatorPerTest } from '../helpers/sim-per-test.js';
+import { tempDir } from '../helpers/temp.js';
 import { makeRepo } from '../helpers/repo.js';
-import { baseInputs, world } from '../helpers/world.js';
+import { baseInputs, DEFAULT_SERVICES, world } from '../helpers/world.js';
 
-const HOSTS = ['api', 'web', 'worker', 'admin'];
-const TIMEOUT = 90_000; // longer than runAction's own 60 s kill, so a hung run fails on its exit code
+const HOSTS = DEFAULT_SERVICES;
+const TIMEOUT = RUN_TEST_TIMEOUT;
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('engine: strategies', () => {
-  let sim: Simulator | null = null;
-  const cleanup: string[] = [];
-  afterEach(async () => {
-    await sim?.close();
-    sim = null;
-    for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const sims = simulatorPerTest();
 
   it(
     'build: uploads `git archive` of the target commit (not HEAD, not the dirty tree), names the version with the full SHA, stamps the SHA into the setup',
@@ -33,7 +28,7 @@ describe('engine: strategies', () => {
       const repo = makeRepo(HOSTS);
       // The target is not the checkout's HEAD (release 3), and the working tree is dirty.
       const target = repo.shas[1] as string;
-      sim = await startSimulator(world({ shas: repo.shas, checksOn: target }));
+      const sim = await sims.start(world({ shas: repo.shas, checksOn: target }));
       const run = await runAction({ sim, inputs: baseInputs(sim, repo.dir, { strategy: 'build', target }), env: { GITHUB_SHA: repo.shas[2] } });
       expect(run.code).toBe(0);
       expect(run.outputs['target-sha']).toBe(target);
@@ -81,7 +76,7 @@ describe('engine: strategies', () => {
     async () => {
       const repo = makeRepo(['shared']);
       const target = repo.shas[2] as string;
-      sim = await startSimulator(world({ shas: repo.shas, services: ['api', 'web'] }));
+      const sim = await sims.start(world({ shas: repo.shas, services: ['api', 'web'] }));
       const run = await runAction({
         sim,
         inputs: baseInputs(sim, repo.dir, { services: 'api,web', strategy: 'build', setup: 'shared', 'sha-variable': 'APP_COMMIT' }),
@@ -103,12 +98,11 @@ describe('engine: strategies', () => {
     async () => {
       const repo = makeRepo(HOSTS);
       const target = repo.shas[2] as string;
-      const work = mkdtempSync(join(tmpdir(), 'zr-artifact-'));
-      cleanup.push(work);
+      const work = tempDir('zr-artifact-');
       mkdirSync(join(work, 'out', 'lib'), { recursive: true });
       writeFileSync(join(work, 'out', 'index.js'), "console.log('prebuilt');\n");
       writeFileSync(join(work, 'out', 'lib', 'util.js'), 'export const x = 1;\n');
-      sim = await startSimulator(world({ shas: repo.shas }));
+      const sim = await sims.start(world({ shas: repo.shas }));
       const run = await runAction({
         sim,
         inputs: baseInputs(sim, repo.dir, { strategy: 'artifact', artifact: join(work, 'out') }),
@@ -122,7 +116,7 @@ describe('engine: strategies', () => {
       const listing = execFileSync('tar', ['-tzf', '-'], { input: expected }).toString().split('\n');
       expect(listing).toEqual(expect.arrayContaining(['out/index.js', 'out/lib/util.js']));
 
-      const uploads = HOSTS.map((h) => sim!.service(h).activeVersion?.upload);
+      const uploads = HOSTS.map((h) => sim.service(h).activeVersion?.upload);
       for (const u of uploads) expect(u).toEqual({ bytes: expected.length, sha256: sha256(expected) });
       for (const host of HOSTS) {
         expect(mutationsOf(sim, host).map(kindOf)).toEqual(['create-version', 'upload', 'deploy']);
@@ -143,14 +137,13 @@ describe('engine: strategies', () => {
     async () => {
       const repo = makeRepo(['api', 'web']);
       const target = repo.shas[2] as string;
-      const work = mkdtempSync(join(tmpdir(), 'zr-artifact-'));
-      cleanup.push(work);
+      const work = tempDir('zr-artifact-');
       mkdirSync(join(work, 'site'));
       writeFileSync(join(work, 'site', 'index.html'), '<h1>prebuilt</h1>\n'.repeat(500));
       const file = join(work, 'app.tar.gz');
       execFileSync('tar', ['-czf', file, '-C', work, 'site']);
       const bytes = readFileSync(file);
-      sim = await startSimulator(world({ shas: repo.shas, services: ['api', 'web'] }));
+      const sim = await sims.start(world({ shas: repo.shas, services: ['api', 'web'] }));
       const run = await runAction({
         sim,
         // `auto` with an artifact deploys it instead of building.
@@ -174,9 +167,9 @@ describe('engine: strategies', () => {
       const repo = makeRepo(HOSTS);
       const target = repo.shas[2] as string;
       const kept = Object.fromEntries(HOSTS.map((h) => [h, [target]]));
-      sim = await startSimulator(world({ shas: repo.shas, kept }));
-      const keptIds = Object.fromEntries(HOSTS.map((h) => [h, sim!.service(h).versions.find((v) => v.name === target)?.id as string]));
-      const versionsBefore = Object.fromEntries(HOSTS.map((h) => [h, sim!.service(h).versions.length]));
+      const sim = await sims.start(world({ shas: repo.shas, kept }));
+      const keptIds = Object.fromEntries(HOSTS.map((h) => [h, sim.service(h).versions.find((v) => v.name === target)?.id as string]));
+      const versionsBefore = Object.fromEntries(HOSTS.map((h) => [h, sim.service(h).versions.length]));
       const run = await runAction({ sim, inputs: baseInputs(sim, repo.dir, { strategy: 'activate' }), env: { GITHUB_SHA: target } });
       expect(run.code).toBe(0);
       expect(run.outputs.result).toBe('success');
@@ -207,7 +200,7 @@ describe('engine: strategies', () => {
     async () => {
       const repo = makeRepo(HOSTS);
       const target = repo.shas[2] as string;
-      sim = await startSimulator(world({ shas: repo.shas, kept: { api: [target], web: [target], worker: [target] } }));
+      const sim = await sims.start(world({ shas: repo.shas, kept: { api: [target], web: [target], worker: [target] } }));
       const run = await runAction({ sim, inputs: baseInputs(sim, repo.dir, { strategy: 'activate' }), env: { GITHUB_SHA: target } });
       expect(run.code).toBe(1);
       expect(run.outputs.result).toBe('failed');
@@ -224,7 +217,7 @@ describe('engine: strategies', () => {
     async () => {
       const repo = makeRepo(HOSTS);
       const target = repo.shas[2] as string;
-      sim = await startSimulator(world({ shas: repo.shas, deployed: { worker: target }, kept: { web: [target] } }));
+      const sim = await sims.start(world({ shas: repo.shas, deployed: { worker: target }, kept: { web: [target] } }));
       const webKept = sim.service('web').versions.find((v) => v.name === target)?.id as string;
       const run = await runAction({ sim, inputs: baseInputs(sim, repo.dir), env: { GITHUB_SHA: target } });
       expect(run.code).toBe(0);

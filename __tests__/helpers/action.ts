@@ -88,6 +88,11 @@ export function runnerEnv(o: RunOptions, dir: string): Record<string, string> {
   return clean;
 }
 
+/** How long runAction lets the child run before killing it. */
+export const CHILD_KILL_MS = 60_000;
+/** A test's own timeout for one runAction: longer than the child's kill, so a hung run fails on its exit code, with its output. */
+export const RUN_TEST_TIMEOUT = 90_000;
+
 export async function runAction(o: RunOptions): Promise<ActionRun> {
   const dir = tempDir('zr-e2e-');
   const env = runnerEnv(o, dir);
@@ -118,7 +123,7 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     }
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const timeoutMs = o.timeoutMs ?? 60_000;
+  const timeoutMs = o.timeoutMs ?? CHILD_KILL_MS;
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on('close', (c, s) => done([c, s])));
   clearTimeout(timer);
