@@ -45,6 +45,8 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
     }
     headers['content-length'] = String(Buffer.byteLength(payload));
   }
+  // An empty content-type asks for none at all (e.g. an object store's bare answer).
+  if (headers['content-type'] === '') delete headers['content-type'];
   res.writeHead(reply.status, headers);
   res.end(payload);
 }

@@ -89,6 +89,8 @@ function checkZerops(p: Problems, zerops: Json): void {
   p.millis(zerops.activateMs, 'zerops.activateMs');
   p.count(zerops.maxLimit, 'zerops.maxLimit', 1);
   p.boolean(zerops.omitVersionNames, 'zerops.omitVersionNames');
+  p.oneOf(zerops.uploadHost, 'zerops.uploadHost', ['signed', 'lenient']);
+  p.oneOf(zerops.unfilteredProjectSearch, 'zerops.unfilteredProjectSearch', ['reject', 'accept']);
   const projectKeys = new Set<string>(['*']);
   if (p.array(zerops.projects, 'zerops.projects')) {
     zerops.projects.forEach((project, i) => {

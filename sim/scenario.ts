@@ -29,6 +29,16 @@ export interface ZeropsScenario {
   maxLimit?: number;
   /** Drop `name` from AppVersion objects in list/get answers (embedded Process.appVersion keeps it). */
   omitVersionNames?: boolean;
+  /**
+   * The upload URL's host: 'signed' (default) answers 403 to a Content-Type header, like a
+   * URL whose signature covers it (zcli never sends one); 'lenient' takes any header.
+   */
+  uploadHost?: 'signed' | 'lenient';
+  /**
+   * `POST /project/search` without a `clientId eq` filter: 'reject' (default, 400) or
+   * 'accept' (scoped by token). The real answer is unknown; first-party callers always filter.
+   */
+  unfilteredProjectSearch?: 'reject' | 'accept';
 }
 
 export interface ZeropsTokenSpec {

@@ -182,6 +182,8 @@ export function shaFromName(name: string | null): string | null {
 export interface ZeropsOptions {
   maxLimit: number;
   omitVersionNames: boolean;
+  uploadHost: 'signed' | 'lenient';
+  unfilteredProjectSearch: 'reject' | 'accept';
 }
 
 export class ZeropsState {
@@ -202,7 +204,12 @@ export class ZeropsState {
     private readonly scheduler: Scheduler,
   ) {
     this.clientId = stableId(seed, 'client');
-    this.options = { maxLimit: scenario.maxLimit ?? 100, omitVersionNames: scenario.omitVersionNames ?? false };
+    this.options = {
+      maxLimit: scenario.maxLimit ?? 100,
+      omitVersionNames: scenario.omitVersionNames ?? false,
+      uploadHost: scenario.uploadHost ?? 'signed',
+      unfilteredProjectSearch: scenario.unfilteredProjectSearch ?? 'reject',
+    };
     const projectKeys = new Map<string, Project>();
     for (const spec of scenario.projects ?? []) {
       const project = this.addProject(spec, scenario);

@@ -38,6 +38,10 @@ export class UploadServer implements SimServer<void> {
     const version = this.state.versions.get(ctx.params.versionId ?? '');
     if (!version) return textReply(404, 'NoSuchUpload: unknown app version');
     if (ctx.query.sig !== version.uploadSignature) return textReply(403, 'SignatureDoesNotMatch');
+    // A signature computed without a Content-Type does not match a request that sends one.
+    if (this.state.options.uploadHost === 'signed' && ctx.req.headers['content-type'] !== undefined) {
+      return textReply(403, 'SignatureDoesNotMatch: the signed request had no Content-Type');
+    }
     if (version.deployRequested) return textReply(409, 'UploadRefused: a build or deploy of this app version has already started');
     const hash = createHash('sha256');
     let bytes = 0;
@@ -57,6 +61,10 @@ export class UploadServer implements SimServer<void> {
     if (version.deployRequested) return textReply(409, 'UploadRefused: a build or deploy of this app version has already started');
     version.upload = { bytes, sha256: hash.digest('hex'), at: new Date().toISOString() };
     version.lastUpdate = version.upload.at;
-    return textReply(200, '');
+    // Object stores answer with an ETag; the lenient host also sends a bare body with no
+    // Content-Type (the real answer's format is unknown: a client must not parse it).
+    const etag = `"${version.upload.sha256.slice(0, 32)}"`;
+    if (this.state.options.uploadHost === 'lenient') return { status: 200, headers: { etag, 'content-type': '' }, text: 'Upload OK' };
+    return { status: 200, headers: { etag }, text: '' };
   }
 }

@@ -37,6 +37,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Skip the auth header (pre-signed upload URLs, public build-info endpoints). */
   anonymous?: boolean;
+  /** The answer's body means nothing to us (an object store's upload reply): never parsed. */
+  ignoreBody?: boolean;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -236,7 +238,9 @@ export class HttpClient {
     if (!ok) throw this.statusError(req, res.statusCode, responseHeaders, text);
 
     let data: unknown = text;
-    if (text.length > 0 && /json/i.test(responseHeaders['content-type'] ?? 'application/json')) {
+    if (req.ignoreBody) {
+      data = null;
+    } else if (text.length > 0 && /json/i.test(responseHeaders['content-type'] ?? 'application/json')) {
       try {
         data = JSON.parse(text);
       } catch {

@@ -102,16 +102,22 @@ export class ZeropsClient {
     return { ...parseAppVersion(o), uploadUrl: reqStr(o, 'uploadUrl', 'new version') };
   }
 
-  /** Streams the archive to the version's pre-signed upload URL; the Zerops token is never sent there. */
+  /**
+   * Streams the archive to the version's pre-signed upload URL, as zcli does: no token,
+   * no Content-Type (a signature may cover it; zcli never sends one), and the reply's
+   * body ignored — any 2xx is success.
+   */
   async upload(uploadUrl: string, hostname: string, body: () => Readable, signal?: AbortSignal, size?: number): Promise<void> {
     await this.http.send({
       method: 'PUT',
       url: uploadUrl,
       what: `upload the archive for ${hostname}`,
       body,
-      headers: size === undefined ? { 'content-type': 'application/gzip' } : { 'content-type': 'application/gzip', 'content-length': String(size) },
+      // accept */* replaces the client's JSON default: the store's answer is not ours to read.
+      headers: size === undefined ? { accept: '*/*' } : { accept: '*/*', 'content-length': String(size) },
       idempotent: true,
       anonymous: true,
+      ignoreBody: true,
       timeoutMs: null,
       signal,
     });
