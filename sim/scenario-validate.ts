@@ -132,6 +132,8 @@ function checkService(p: Problems, service: unknown, path: string, hostnames: Se
     hostnames.add(service.hostname);
   }
   for (const key of ['id', 'type', 'category', 'status'] as const) p.string(service[key], `${path}.${key}`);
+  p.millis(service.settlesAfterMs, `${path}.settlesAfterMs`);
+  p.boolean(service.isSystem, `${path}.isSystem`);
   if (p.array(service.versions, `${path}.versions`)) {
     let active = 0;
     service.versions.forEach((version, k) => {

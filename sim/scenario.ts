@@ -74,6 +74,10 @@ export interface ServiceSpec {
   buildInfo?: BuildInfoSpec;
   /** An in-flight process present at start: a deploy lock held by someone else. */
   runningProcess?: { finishAfterMs?: number | null; actionName?: string };
+  /** A passing `status` (e.g. RELOADING) ends this long after start: ACTIVE (READY_TO_DEPLOY without versions). */
+  settlesAfterMs?: number;
+  /** A hidden platform service (SDK `isSystem`), e.g. category CORE. */
+  isSystem?: boolean;
 }
 
 export interface VersionSpec {

@@ -2,12 +2,13 @@
 // request validation the platform does before it starts any work.
 import { Router, intParam, jsonReply, type Reply } from '../http.js';
 import { credentialOf, type RequestContext, type Route, type SimServer } from '../pipeline.js';
-import { badRequest, forbidden, notFound, unauthorized } from './errors.js';
+import { assertIdShape, badRequest, forbidden, notFound, unauthorized, zeropsError } from './errors.js';
 import type { DeployEngine } from './lifecycle.js';
 import { IN_FLIGHT_STATUSES, shaFromName, type Process, type Project, type Service, type Token, type Version, type ZeropsState } from './model.js';
 import { eqFilterValue, parseSearch, runSearch, type FieldMap, type SearchQuery } from './search.js';
 import { processWire, projectWire, serviceWire, userWire, versionWire } from './wire.js';
 import { stampedSha } from './zerops-yaml.js';
+import { deployRefusal } from './statuses.js';
 
 export const ZEROPS_API_PREFIX = '/api/rest/public';
 
@@ -96,7 +97,8 @@ export class ZeropsApi implements SimServer<Token> {
     route('GET', '/project/:projectId/service-stack', (ctx, token) => {
       const project = this.project(token, ctx.params.projectId);
       const needle = ctx.query.nameContains;
-      const services = needle ? project.services.filter((s) => s.hostname.includes(needle)) : project.services;
+      const statuses = statusSet(ctx.query.statuses);
+      const services = project.services.filter((s) => (!needle || s.hostname.includes(needle)) && (!statuses || statuses.has(s.status)));
       return ok(this.page(services, ctx.query, (s) => serviceWire(s, state)));
     });
     route('GET', '/project/:projectId/process', (ctx, token) => ok(this.processPage(this.project(token, ctx.params.projectId), ctx.query)));
@@ -150,12 +152,13 @@ export class ZeropsApi implements SimServer<Token> {
   }
 
   notFound(ctx: RequestContext): Reply {
-    return jsonReply(404, { error: { code: 'routeNotFound', message: `no such endpoint: ${ctx.method} ${ctx.path}`, meta: null } });
+    return zeropsError(404, 'notFound', `no such endpoint: ${ctx.method} ${ctx.path}`).reply;
   }
 
-  // --- access: 404 when missing, 403 when outside the token's projects ---
+  // --- access: 400 for a malformed id, 404 when missing, 403 when outside the token's projects ---
 
   private project(token: Token, id = ''): Project {
+    assertIdShape(id, 'id');
     const project = this.state.projects.get(id);
     if (!project) throw notFound('project', id);
     if (!this.state.canAccess(token, project.id)) throw forbidden('project', id);
@@ -163,6 +166,7 @@ export class ZeropsApi implements SimServer<Token> {
   }
 
   private service(token: Token, id = ''): Service {
+    assertIdShape(id, 'id');
     const service = this.state.services.get(id);
     if (!service) throw notFound('serviceStack', id);
     if (!this.state.canAccess(token, service.project.id)) throw forbidden('service stack', id);
@@ -170,6 +174,7 @@ export class ZeropsApi implements SimServer<Token> {
   }
 
   private version(token: Token, id = ''): Version {
+    assertIdShape(id, 'id');
     const version = this.state.versions.get(id);
     if (!version) throw notFound('appVersion', id);
     if (!this.state.canAccess(token, version.service.project.id)) throw forbidden('app version', id);
@@ -177,6 +182,7 @@ export class ZeropsApi implements SimServer<Token> {
   }
 
   private process(token: Token, id = ''): Process {
+    assertIdShape(id, 'id');
     const process = this.state.processes.get(id);
     if (!process) throw notFound('process', id);
     if (!this.state.canAccess(token, process.service.project.id)) throw forbidden('process', id);
@@ -230,43 +236,48 @@ export class ZeropsApi implements SimServer<Token> {
     return value;
   }
 
+  private assertRuntime(service: Service): void {
+    if (service.isSystem) throw badRequest('serviceStackIsSystemNotSupported', `service ${service.hostname} is a system service`);
+    if (service.category !== 'USER') {
+      throw badRequest('userServiceStackRequired', `service ${service.hostname} is not a runtime service (category ${service.category})`);
+    }
+  }
+
   private createVersion(ctx: RequestContext, token: Token): Reply {
     const service = this.service(token, ctx.params.serviceId);
     const name = this.optionalString(this.body(ctx), 'name');
-    if (service.category !== 'USER') {
-      throw badRequest('serviceStackNotDeployable', `service ${service.hostname} is not a runtime service (category ${service.category})`);
-    }
+    this.assertRuntime(service);
     const version = this.state.newVersion(service, name);
     const uploadUrl = `${this.uploadBase()}/storage/upload/${version.id}?sig=${version.uploadSignature}`;
     return ok({ ...versionWire(version, true), uploadUrl });
   }
 
+  /** SDK PutAppVersion answers output.Success. */
   private renameVersion(ctx: RequestContext, token: Token): Reply {
     const version = this.version(token, ctx.params.versionId);
     version.name = this.optionalString(this.body(ctx), 'name');
     version.lastUpdate = new Date().toISOString();
-    return ok(versionWire(version, true));
+    return ok({ success: true });
   }
 
   private assertDeployable(service: Service): void {
-    if (service.category !== 'USER') {
-      throw badRequest('serviceStackNotDeployable', `service ${service.hostname} is not a runtime service (category ${service.category})`);
-    }
-    if (service.status !== 'ACTIVE' && service.status !== 'READY_TO_DEPLOY') {
-      throw badRequest('serviceStackNotDeployable', `service ${service.hostname} is ${service.status}; only ACTIVE or READY_TO_DEPLOY services take a deploy`);
-    }
+    this.assertRuntime(service);
+    const refusal = deployRefusal(service.status);
+    if (refusal) throw badRequest(refusal, `service ${service.hostname} is ${service.status}; it cannot take a deploy now`, { status: service.status });
   }
 
   /** The zerops.yaml of a deploy body and the SHA it stamps (validated before any effect). */
-  private deployConfig(ctx: RequestContext, service: Service, required: boolean): { stamped: string | undefined } {
+  private deployConfig(ctx: RequestContext, service: Service, kind: 'build' | 'deploy'): { stamped: string | undefined } {
     const body = this.body(ctx);
     const yaml = this.optionalString(body, 'zeropsYaml');
-    const setup = this.optionalString(body, 'zeropsYamlSetup') ?? service.hostname;
-    if (yaml === null || yaml.trim() === '') {
-      if (required) throw badRequest('zeropsYamlMissing', 'zeropsYaml is required for build-and-deploy', { parameter: 'zeropsYaml' });
-      return { stamped: undefined };
+    const setup = this.optionalString(body, 'zeropsYamlSetup');
+    const noYaml = yaml === null || yaml.trim() === '';
+    if (kind === 'build' && noYaml) throw badRequest('appVersionYamlConfigRequired', 'zeropsYaml is required for build-and-deploy', { parameter: 'zeropsYaml' });
+    // A version never activated needs both (zcp, live-verified: omitting either is 400 zeropsYamlSetupNotFound).
+    if (kind === 'deploy' && (noYaml || setup === null)) {
+      throw badRequest('zeropsYamlSetupNotFound', 'zeropsYaml and zeropsYamlSetup are both required to deploy a version never activated', { setup });
     }
-    return { stamped: stampedSha(yaml, setup) };
+    return { stamped: stampedSha(yaml as string, setup ?? service.hostname) };
   }
 
   private buildAndDeploy(ctx: RequestContext, token: Token): Reply {
@@ -274,10 +285,10 @@ export class ZeropsApi implements SimServer<Token> {
     const { service } = version;
     this.assertDeployable(service);
     if (version.deployRequested) {
-      throw badRequest('appVersionAlreadyDeployed', `app version ${version.id} was already built or deployed (status ${version.status}); create a new version`);
+      throw badRequest('deployProcessAlreadyCreated', `app version ${version.id} was already built or deployed (status ${version.status}); create a new version`);
     }
-    if (!version.upload) throw badRequest('appVersionNotUploaded', `app version ${version.id} has no uploaded source; PUT the archive to its uploadUrl first`);
-    const { stamped } = this.deployConfig(ctx, service, true);
+    if (!version.upload) throw badRequest('appVersionDataNotAvailable', `app version ${version.id} has no uploaded source; PUT the archive to its uploadUrl first`);
+    const { stamped } = this.deployConfig(ctx, service, 'build');
     version.servedSha = stamped ?? shaFromName(version.name);
     return ok(processWire(this.engine.submit(service, 'build', version), this.state));
   }
@@ -286,36 +297,40 @@ export class ZeropsApi implements SimServer<Token> {
     const version = this.version(token, ctx.params.versionId);
     const { service } = version;
     this.assertDeployable(service);
-    const { stamped } = this.deployConfig(ctx, service, false);
-    if (version.status === 'ACTIVE' || version.status === 'BACKUP') {
-      if (version.process) throw badRequest('appVersionDeployInProgress', `app version ${version.id} is already being deployed`);
-      const process = this.engine.submit(service, 'activate', version);
-      process.pendingServedSha = stamped;
-      return ok(processWire(process, this.state));
+    if (version.status === 'BACKUP') {
+      // Re-activation: the body is ignored by the platform (zcp, live-verified); only its shape is checked.
+      const body = this.body(ctx);
+      this.optionalString(body, 'zeropsYaml');
+      this.optionalString(body, 'zeropsYamlSetup');
+      if (version.process) throw badRequest('appVersionIsBeingDeployed', `app version ${version.id} is already being deployed`);
+      return ok(processWire(this.engine.submit(service, 'activate', version), this.state));
     }
     if (version.status !== 'UPLOADING' || version.deployRequested) {
-      throw badRequest('appVersionNotDeployable', `app version ${version.id} is ${version.status}; only an uploaded version or a kept ACTIVE/BACKUP version can be deployed`);
+      const code = version.deployRequested && version.status !== 'ACTIVE' ? 'deployProcessAlreadyCreated' : 'appVersionInvalidStatus';
+      throw badRequest(code, `app version ${version.id} is ${version.status}; only an uploaded version or a kept BACKUP version can be deployed`, { status: version.status });
     }
-    if (!version.upload) throw badRequest('appVersionNotUploaded', `app version ${version.id} has no uploaded source; PUT the archive to its uploadUrl first`);
+    if (!version.upload) throw badRequest('appVersionDataNotAvailable', `app version ${version.id} has no uploaded source; PUT the archive to its uploadUrl first`);
+    const { stamped } = this.deployConfig(ctx, service, 'deploy');
     version.servedSha = stamped ?? shaFromName(version.name);
     return ok(processWire(this.engine.submit(service, 'deploy', version), this.state));
   }
 
+  /** SDK PutAppVersionCancelBuild answers output.Success. */
   private cancelBuild(ctx: RequestContext, token: Token): Reply {
     const version = this.version(token, ctx.params.versionId);
     const process = version.process;
-    if (!process || process.kind !== 'build') throw badRequest('appVersionBuildNotRunning', `app version ${version.id} has no build in progress`);
+    if (!process || process.kind !== 'build') throw badRequest('nothingToCancel', `app version ${version.id} has no build in progress`);
     if (this.engine.cancel(process) !== 'canceled') {
-      throw badRequest('appVersionBuildFinished', `the build of app version ${version.id} has finished; the deploy can no longer be cancelled`);
+      throw badRequest('processCanNoLongerBeCanceled', `the build of app version ${version.id} has finished; the deploy can no longer be cancelled`);
     }
-    return ok(processWire(process, this.state));
+    return ok({ success: true });
   }
 
   private cancelProcess(ctx: RequestContext, token: Token): Reply {
     const process = this.process(token, ctx.params.processId);
     const outcome = this.engine.cancel(process);
     if (outcome === 'already-finished') throw badRequest('processAlreadyFinished', `process ${process.id} is already ${process.status}`);
-    if (outcome === 'not-cancelable') throw badRequest('processCannotBeCanceled', `process ${process.id} is deploying; it can no longer be cancelled`);
+    if (outcome === 'not-cancelable') throw badRequest('processCanNoLongerBeCanceled', `process ${process.id} is deploying; it can no longer be cancelled`);
     return ok(processWire(process, this.state));
   }
 
@@ -345,6 +360,10 @@ export class ZeropsApi implements SimServer<Token> {
   private searchProjects(ctx: RequestContext, token: Token): Reply {
     const fields = this.fields.project;
     const query = parseSearch(ctx.body, fields, this.state.options.maxLimit);
+    // Every first-party caller filters by organisation; whether the API requires it is unknown (an option).
+    if (this.state.options.unfilteredProjectSearch === 'reject' && eqFilterValue(query, 'clientId') === undefined) {
+      throw badRequest('invalidUserInput', 'a project search needs a clientId eq filter', { parameter: 'search' });
+    }
     return this.searchAnswer(query, this.state.accessibleProjects(token), fields, () => 0, (p) => projectWire(p, this.state));
   }
 

@@ -19,7 +19,8 @@ interface Phase {
 const ACTION_NAMES: Record<Exclude<ProcessKind, 'external'>, string> = {
   build: 'stack.build',
   deploy: 'stack.deploy',
-  activate: 'stack.deploy',
+  // Re-activating a kept BACKUP version (zcp, live-verified).
+  activate: 'stack.deploy.backup',
 };
 
 export type CancelOutcome = 'canceled' | 'already-finished' | 'not-cancelable';
@@ -30,9 +31,11 @@ export class DeployEngine {
     private readonly scheduler: Scheduler,
   ) {}
 
-  /** Starts the scenario's pre-existing in-flight processes (locks held by someone else). */
+  /** Starts the scenario's pre-existing in-flight work: locks held by someone else, services in a passing status. */
   startSeededLocks(): void {
     for (const service of this.state.services.values()) {
+      const settle = service.settle;
+      if (settle) this.scheduler.after(settle.afterMs, () => this.settle(service, settle.status));
       const spec = service.lockSpec;
       if (!spec) continue;
       const process = this.state.newProcess(service, 'external', null, spec.actionName ?? 'stack.build');
@@ -67,6 +70,12 @@ export class DeployEngine {
       this.startNext(service);
     });
     return process;
+  }
+
+  /** A passing status (RELOADING, SCALING, ...) ends: the service takes deploys again. */
+  private settle(service: Service, status: string): void {
+    service.status = status;
+    service.lastUpdate = this.scheduler.nowIso();
   }
 
   cancel(process: Process): CancelOutcome {
@@ -153,7 +162,6 @@ export class DeployEngine {
       const now = this.scheduler.nowIso();
       const previous = service.activeVersion;
       if (previous && previous !== version) this.setVersionStatus(previous, 'BACKUP');
-      if (process.pendingServedSha !== undefined) version.servedSha = process.pendingServedSha;
       this.setVersionStatus(version, 'ACTIVE');
       version.activationDate = now;
       if (version.build && process.kind === 'build') version.build.pipelineFinish = now;

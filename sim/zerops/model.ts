@@ -87,6 +87,12 @@ export interface Service {
   /** Draws this service's deploy durations. */
   prng: Prng;
   lockSpec: ServiceSpec['runningProcess'] | null;
+  /** Hidden platform service (SDK `isSystem`). */
+  isSystem: boolean;
+  /** SDK `serviceStackTypeId`. */
+  typeId: string;
+  /** A passing status that ends after afterMs (from the simulator's start). */
+  settle: { afterMs: number; status: string } | null;
 }
 
 export interface BuildRecord {
@@ -142,8 +148,6 @@ export interface Process {
   version: Version | null;
   /** Re-activation: the version status to restore on failure or cancel. */
   restoreStatus: AppVersionStatus | null;
-  /** Re-activation with a stamped zerops.yaml: the SHA to serve once done. */
-  pendingServedSha: string | null | undefined;
   /** pendingMs has elapsed; the process may take the lock. */
   ready: boolean;
   /** Cancels the next scheduled transition. */
@@ -167,9 +171,14 @@ const DATABASE_TYPES = new Set([
   'nats',
   'kafka',
   'rabbitmq',
-  'object-storage',
-  'shared-storage',
 ]);
+
+/** The SDK's ServiceStackTypeCategoryEnum value for a type. */
+function categoryOf(typeName: string): string {
+  if (typeName === 'object-storage') return 'OBJECT_STORAGE';
+  if (typeName === 'shared-storage') return 'SHARED_STORAGE';
+  return DATABASE_TYPES.has(typeName) ? 'STANDARD' : 'USER';
+}
 
 const HOUR_MS = 3_600_000;
 const isHexSha = /^[0-9a-f]{7,40}$/i;
@@ -257,7 +266,7 @@ export class ZeropsState {
       status: spec.status ?? ((spec.versions?.length ?? 0) > 0 ? 'ACTIVE' : 'READY_TO_DEPLOY'),
       typeName,
       typeVersionName,
-      category: spec.category ?? (DATABASE_TYPES.has(typeName) ? 'STANDARD' : 'USER'),
+      category: spec.category ?? categoryOf(typeName),
       created,
       lastUpdate: created,
       versions: [],
@@ -284,6 +293,12 @@ export class ZeropsState {
       activations: [],
       prng: createPrng(this.seed, 'deploy', project.id, spec.hostname),
       lockSpec: spec.runningProcess ?? null,
+      isSystem: spec.isSystem ?? false,
+      typeId: stableId(this.seed, 'service-stack-type', typeName),
+      settle:
+        spec.settlesAfterMs === undefined
+          ? null
+          : { afterMs: spec.settlesAfterMs, status: (spec.versions?.length ?? 0) > 0 ? 'ACTIVE' : 'READY_TO_DEPLOY' },
     };
     project.services.push(service);
     project.serviceByHostname.set(service.hostname, service);
@@ -359,7 +374,6 @@ export class ZeropsState {
       lastUpdate: now,
       version,
       restoreStatus: null,
-      pendingServedSha: undefined,
       ready: false,
       stopTimer: null,
       cancelable: true,

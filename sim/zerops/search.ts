@@ -7,8 +7,8 @@ export type FieldMap<T> = Record<string, (item: T) => FieldValue>;
 
 export interface SearchFilter {
   name: string;
-  operator: 'eq' | 'ne' | 'in';
-  values: string[];
+  operator: 'eq' | 'ne';
+  value: string;
 }
 
 export interface SearchQuery {
@@ -18,44 +18,44 @@ export interface SearchQuery {
   offset: number;
 }
 
-const OPERATORS = new Set(['eq', 'ne', 'in']);
+// zcli and zcp use only these; the real list is unknown, so nothing else is accepted.
+const OPERATORS = new Set(['eq', 'ne']);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function valuesOf(operator: string, value: unknown): string[] {
-  if (operator === 'in') {
-    if (Array.isArray(value)) return value.map(String);
-    return String(value ?? '').split(',').filter(Boolean);
-  }
-  return [value === null || value === undefined ? '' : String(value)];
-}
-
-/** Validates a search body against the fields the entity supports; 400 on anything unknown. */
+/**
+ * Validates an `EsFilter` body like the SDK's DTO: `search` and `sort` required, each
+ * search item a {name, operator, value} of strings; fields the entity lacks are refused.
+ */
 export function parseSearch<T>(body: unknown, fields: FieldMap<T>, maxLimit: number): SearchQuery {
-  const raw = isRecord(body) ? body : {};
+  if (!isRecord(body)) throw badRequest('invalidUserInput', 'the search body must be a JSON object', null);
+  for (const required of ['search', 'sort'] as const) {
+    if (!Array.isArray(body[required])) throw badRequest('invalidUserInput', `${required}: field is required (an array)`, { parameter: required });
+  }
   const unknownField = (name: unknown): never => {
-    throw badRequest('searchFieldNotSupported', `cannot search or sort by ${JSON.stringify(name)}; supported: ${Object.keys(fields).join(', ')}`, { field: name });
+    throw badRequest('invalidUserInput', `cannot search or sort by ${JSON.stringify(name)}; supported: ${Object.keys(fields).join(', ')}`, { parameter: name });
   };
-  const filters = (Array.isArray(raw.search) ? raw.search : []).map((item): SearchFilter => {
-    if (!isRecord(item) || typeof item.name !== 'string') throw badRequest('invalidUserInput', 'search items need {name, operator, value}', null);
+  const filters = (body.search as unknown[]).map((item): SearchFilter => {
+    if (!isRecord(item) || typeof item.name !== 'string' || typeof item.operator !== 'string' || typeof item.value !== 'string') {
+      throw badRequest('invalidUserInput', 'search items need {name, operator, value}, all strings', { parameter: 'search' });
+    }
     if (!(item.name in fields)) unknownField(item.name);
-    const operator = String(item.operator ?? 'eq');
-    if (!OPERATORS.has(operator)) throw badRequest('searchOperatorNotSupported', `operator ${operator} is not supported (eq, ne, in)`, { operator });
-    return { name: item.name, operator: operator as SearchFilter['operator'], values: valuesOf(operator, item.value) };
+    if (!OPERATORS.has(item.operator)) throw badRequest('invalidUserInput', `operator ${item.operator} is not supported (eq, ne)`, { parameter: 'operator' });
+    return { name: item.name, operator: item.operator as SearchFilter['operator'], value: item.value };
   });
-  const sort = (Array.isArray(raw.sort) ? raw.sort : []).map((item) => {
-    if (!isRecord(item) || typeof item.name !== 'string') throw badRequest('invalidUserInput', 'sort items need {name, ascending}', null);
+  const sort = (body.sort as unknown[]).map((item) => {
+    if (!isRecord(item) || typeof item.name !== 'string') throw badRequest('invalidUserInput', 'sort items need {name, ascending}', { parameter: 'sort' });
     if (!(item.name in fields)) unknownField(item.name);
     return { name: item.name, ascending: item.ascending !== false };
   });
-  const limit = typeof raw.limit === 'number' && raw.limit > 0 ? Math.min(raw.limit, maxLimit) : maxLimit;
-  const offset = typeof raw.offset === 'number' && raw.offset > 0 ? raw.offset : 0;
+  const limit = typeof body.limit === 'number' && body.limit > 0 ? Math.min(body.limit, maxLimit) : maxLimit;
+  const offset = typeof body.offset === 'number' && body.offset > 0 ? body.offset : 0;
   return { filters, sort, limit, offset };
 }
 
 /** The value of an `eq` filter on field, used to narrow candidates through an index. */
 export function eqFilterValue(query: SearchQuery, field: string): string | undefined {
-  return query.filters.find((filter) => filter.name === field && filter.operator === 'eq')?.values[0];
+  return query.filters.find((filter) => filter.name === field && filter.operator === 'eq')?.value;
 }
 
 function compare(a: FieldValue, b: FieldValue): number {
@@ -73,8 +73,7 @@ export function runSearch<T>(candidates: Iterable<T>, query: SearchQuery, fields
       const getter = fields[filter.name];
       const raw = getter ? getter(item) : null;
       const value = raw === null ? '' : String(raw);
-      if (filter.operator === 'ne') return value !== filter.values[0];
-      return filter.values.includes(value);
+      return filter.operator === 'ne' ? value !== filter.value : value === filter.value;
     });
     if (keep) matches.push(item);
   }

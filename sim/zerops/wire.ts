@@ -42,6 +42,8 @@ export function serviceWire(service: Service, state: ZeropsState): Record<string
     name: service.hostname,
     status: service.status,
     mode: 'NON_HA',
+    isSystem: service.isSystem,
+    serviceStackTypeId: service.typeId,
     serviceStackTypeInfo: {
       serviceStackTypeName: service.typeName,
       serviceStackTypeCategory: service.category,

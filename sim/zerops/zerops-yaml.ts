@@ -24,7 +24,7 @@ export function stampedSha(zeropsYaml: string, setup: string): string | undefine
   const root: unknown = document.toJS();
   const setups = isRecord(root) ? root.zerops : undefined;
   if (!Array.isArray(setups)) {
-    throw badRequest('zeropsYamlInvalidStructure', 'zerops.yaml must have a top-level "zerops" list of setups', null);
+    throw badRequest('zeropsYamlInvalidParameter', 'zerops.yaml must have a top-level "zerops" list of setups', null);
   }
   const chosen = setups.find((entry): entry is Record<string, unknown> => isRecord(entry) && entry.setup === setup);
   if (!chosen) {

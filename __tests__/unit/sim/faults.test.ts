@@ -90,7 +90,7 @@ describe('fault actions', () => {
     const api = zerops(sim);
     const serviceId = await api.serviceId('a');
     const created = (await api.post(`/service-stack/${serviceId}/app-version`, { name: sha(2) })).body;
-    await fetch(created.uploadUrl, { method: 'PUT', body: 'x' });
+    await fetch(created.uploadUrl, { method: 'PUT', body: Buffer.from('x') });
     sim.addFault({ server: 'zerops', path: '**/build-and-deploy', applyThenStatus: 502 });
     const answer = await api.put(`/app-version/${created.id}/build-and-deploy`, { zeropsYaml: zeropsYaml('a'), zeropsYamlSetup: 'a' });
     expect(answer.status).toBe(502);
@@ -136,9 +136,9 @@ describe('fault matching', () => {
     expect((await api.get(`/service-stack-by-name/${PROJECT_ID}/b`)).status).toBe(500);
     expect((await api.get(`/service-stack/${a}`)).status).toBe(200);
     const created = (await api.post(`/service-stack/${a}/app-version`, { name: sha(3) })).body;
-    await expect(fetch(created.uploadUrl, { method: 'PUT', body: 'x'.repeat(1000) })).rejects.toThrow();
+    await expect(fetch(created.uploadUrl, { method: 'PUT', body: Buffer.from('x'.repeat(1000)) })).rejects.toThrow();
     expect(sim.service('a').versions[0]?.upload).toBeNull();
-    expect((await fetch(created.uploadUrl, { method: 'PUT', body: 'x'.repeat(1000) })).status).toBe(200);
+    expect((await fetch(created.uploadUrl, { method: 'PUT', body: Buffer.from('x'.repeat(1000)) })).status).toBe(200);
     expect(sim.service('a').versions[0]?.upload?.bytes).toBe(1000);
     expect(sim.mutations().filter((e) => e.server === 'upload').map((e) => [e.status, e.fault ?? null])).toEqual([
       [0, 'reset'],
@@ -147,7 +147,7 @@ describe('fault matching', () => {
     // An upload whose answer is lost still lands.
     const next = (await api.post(`/service-stack/${a}/app-version`, { name: sha(4) })).body;
     sim.addFault({ server: 'upload', applyThenReset: true, times: 1 });
-    await expect(fetch(next.uploadUrl, { method: 'PUT', body: 'y'.repeat(70_000) })).rejects.toThrow();
+    await expect(fetch(next.uploadUrl, { method: 'PUT', body: Buffer.from('y'.repeat(70_000)) })).rejects.toThrow();
     expect(sim.service('a').versions[0]?.upload?.bytes).toBe(70_000);
     expect(sim.mutations().at(-1)).toMatchObject({ server: 'upload', fault: 'applyThenReset', status: 0, bytes: 70_000 });
   });

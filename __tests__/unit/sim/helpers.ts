@@ -54,7 +54,7 @@ export async function pushVersion(sim: Simulator, hostname: string, name: string
   const serviceId = await api.serviceId(hostname);
   const created = await api.post(`/service-stack/${serviceId}/app-version`, { name });
   if (created.status !== 200) throw new Error(`create version: ${created.status} ${created.text}`);
-  const upload = await fetch(created.body.uploadUrl, { method: 'PUT', body: `archive of ${name}` });
+  const upload = await fetch(created.body.uploadUrl, { method: 'PUT', body: Buffer.from(`archive of ${name}`) });
   if (upload.status !== 200) throw new Error(`upload: ${upload.status}`);
   const process = await api.put(`/app-version/${created.body.id}/build-and-deploy`, { zeropsYaml: zeropsYaml(hostname, options.stamp), zeropsYamlSetup: hostname });
   if (process.status !== 200) throw new Error(`build-and-deploy: ${process.status} ${process.text}`);

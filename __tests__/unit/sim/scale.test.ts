@@ -10,7 +10,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 function call(method: string, url: string, body?: string): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { authorization: `Bearer ${ZEROPS_TOKEN}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // Uploads go without a Content-Type, like zcli (the signed upload host refuses one).
+    if (body !== undefined && !url.includes('/storage/upload/')) headers['content-type'] = 'application/json';
     const req = http.request(url, { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -34,7 +34,7 @@ describe('auth and access', () => {
   it('answers 401 for a missing or unknown token, with the Zerops error shape', async () => {
     const missing = await request(`${sim.urls.zerops}/api/rest/public/user/info`);
     expect(missing.status).toBe(401);
-    expect(missing.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String), meta: null } });
+    expect(missing.body).toEqual({ error: { code: 'notAuthorized', message: expect.any(String), meta: null } });
     expect((await zerops(sim, 'nope').get('/user/info')).status).toBe(401);
     const wrongScheme = await request(`${sim.urls.zerops}/api/rest/public/user/info`, { headers: { authorization: `token ${ZEROPS_TOKEN}` } });
     expect(wrongScheme.status).toBe(401);
@@ -53,18 +53,38 @@ describe('auth and access', () => {
     const stagingService = (await zerops(sim, 'all-projects').get(`/service-stack-by-name/${OTHER_PROJECT}/app-0001`)).body.id;
     const forbidden = await api.get(`/service-stack/${stagingService}`);
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error.code).toBe('forbidden');
+    expect(forbidden.body.error.code).toBe('insufficientPrivileges');
+    // A malformed id is refused as input (400 invalidUserInput), like the real API; zcli relies on it.
+    const malformed = await api.get('/project/not a real id');
+    expect({ status: malformed.status, code: malformed.body.error.code }).toEqual({ status: 400, code: 'invalidUserInput' });
+    expect((await api.get('/service-stack/x')).status).toBe(400);
     const missing = await api.get('/app-version/doesNotExist0000000000');
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('appVersionNotFound');
-    expect((await api.get('/no/such/route')).body.error.code).toBe('routeNotFound');
+    expect((await api.get('/no/such/route')).body.error.code).toBe('notFound');
   });
 
-  it('lists only reachable projects in project search', async () => {
-    const scoped = await zerops(sim).post('/project/search', { search: [], limit: 10 });
+  it('lists only reachable projects in a project search filtered by clientId; refuses an unfiltered one by default', async () => {
+    const clientId = (await zerops(sim).get('/user/info')).body.clientUserList[0].clientId;
+    const byClient = { search: [{ name: 'clientId', operator: 'eq', value: clientId }], sort: [], limit: 10 };
+    const scoped = await zerops(sim).post('/project/search', byClient);
     expect(scoped.body.items.map((p: any) => p.id)).toEqual([PROJECT_ID]);
-    const all = await zerops(sim, 'all-projects').post('/project/search', {});
+    const all = await zerops(sim, 'all-projects').post('/project/search', byClient);
     expect(all.body.totalHits).toBe(2);
+    const otherClient = await zerops(sim, 'all-projects').post('/project/search', { ...byClient, search: [{ name: 'clientId', operator: 'eq', value: 'someOtherClient0000000' }] });
+    expect(otherClient.body.totalHits).toBe(0);
+    const unfiltered = await zerops(sim).post('/project/search', { search: [], sort: [] });
+    expect({ status: unfiltered.status, code: unfiltered.body.error.code }).toEqual({ status: 400, code: 'invalidUserInput' });
+  });
+
+  it('accepts an unfiltered project search when the scenario says so (scoped by token)', async () => {
+    const lenient = await startSimulator({ zerops: { unfilteredProjectSearch: 'accept', tokens: [{ value: ZEROPS_TOKEN, projects: ['production'] }], projects: [{ id: PROJECT_ID, name: 'production' }, { name: 'staging' }] } });
+    try {
+      const scoped = await zerops(lenient).post('/project/search', { search: [], sort: [] });
+      expect(scoped.body.items.map((p: any) => p.id)).toEqual([PROJECT_ID]);
+    } finally {
+      await lenient.close();
+    }
   });
 });
 
@@ -94,7 +114,10 @@ describe('services', () => {
     });
     expect((await api.get(`/service-stack/${service.id}`)).body.id).toBe(service.id);
     const db = (await api.get(`/service-stack-by-name/${PROJECT_ID}/db`)).body;
-    expect(db).toMatchObject({ status: 'READY_TO_DEPLOY', activeAppVersion: null, serviceStackTypeInfo: { serviceStackTypeCategory: 'STANDARD' } });
+    expect(db).toMatchObject({ status: 'READY_TO_DEPLOY', activeAppVersion: null, isSystem: false, serviceStackTypeId: expect.any(String), serviceStackTypeInfo: { serviceStackTypeCategory: 'STANDARD' } });
+    expect(service.serviceStackTypeId).not.toBe(db.serviceStackTypeId);
+    const ready = await api.get(`/project/${PROJECT_ID}/service-stack?statuses=READY_TO_DEPLOY`);
+    expect(ready.body.list.map((s: any) => s.name)).toEqual(['db']);
     expect((await api.get(`/service-stack-by-name/${PROJECT_ID}/nope`)).status).toBe(404);
   });
 
@@ -111,10 +134,10 @@ describe('services', () => {
 });
 
 describe('search', () => {
-  it('filters with eq, ne and in, sorts, and pages', async () => {
+  it('filters with eq and ne, sorts, and pages', async () => {
     const api = zerops(sim);
     const web = await api.serviceId('web');
-    const eq = await api.post('/app-version/search', { search: [{ name: 'serviceStackId', operator: 'eq', value: web }] });
+    const eq = await api.post('/app-version/search', { search: [{ name: 'serviceStackId', operator: 'eq', value: web }], sort: [] });
     expect(eq.body).toMatchObject({ totalHits: 3, limit: 50, offset: 0 });
     const ne = await api.post('/app-version/search', {
       search: [
@@ -127,25 +150,33 @@ describe('search', () => {
     const within = await api.post('/service-stack/search', {
       search: [
         { name: 'projectId', operator: 'eq', value: PROJECT_ID },
-        { name: 'name', operator: 'in', value: ['db', 'web', 'ghost'] },
+        { name: 'serviceStackTypeCategory', operator: 'ne', value: 'USER' },
       ],
       sort: [{ name: 'name', ascending: false }],
     });
-    expect(within.body.items.map((s: any) => s.name)).toEqual(['web', 'db']);
-    const paged = await api.post('/service-stack/search', { search: [{ name: 'projectId', operator: 'eq', value: PROJECT_ID }], limit: 5, offset: 120 });
+    expect(within.body.items.map((s: any) => s.name)).toEqual(['db']);
+    const paged = await api.post('/service-stack/search', { search: [{ name: 'projectId', operator: 'eq', value: PROJECT_ID }], sort: [], limit: 5, offset: 120 });
     expect(paged.body).toMatchObject({ totalHits: 122, limit: 5, offset: 120 });
     expect(paged.body.items).toHaveLength(2);
-    const outside = await api.post('/service-stack/search', { search: [{ name: 'projectId', operator: 'eq', value: OTHER_PROJECT }] });
+    const outside = await api.post('/service-stack/search', { search: [{ name: 'projectId', operator: 'eq', value: OTHER_PROJECT }], sort: [] });
     expect(outside.body.totalHits).toBe(0);
   });
 
-  it('rejects unknown fields and operators with 400', async () => {
+  it('validates the body like the SDK EsFilter: search and sort required, string values, known fields and operators', async () => {
     const api = zerops(sim);
-    const field = await api.post('/process/search', { search: [{ name: 'color', operator: 'eq', value: 'red' }] });
-    expect(field.status).toBe(400);
-    expect(field.body.error.code).toBe('searchFieldNotSupported');
-    const operator = await api.post('/process/search', { search: [{ name: 'status', operator: 'gte', value: 'RUNNING' }] });
-    expect(operator.body.error.code).toBe('searchOperatorNotSupported');
+    const refusals = [
+      { search: [{ name: 'color', operator: 'eq', value: 'red' }], sort: [] },
+      { search: [{ name: 'status', operator: 'gte', value: 'RUNNING' }], sort: [] },
+      { search: [{ name: 'status', operator: 'in', value: 'RUNNING' }], sort: [] },
+      { search: [{ name: 'status', operator: 'eq', value: ['RUNNING'] }], sort: [] },
+      { search: [{ name: 'status', operator: 'eq' }], sort: [] },
+      { search: [] },
+      { sort: [] },
+    ];
+    for (const body of refusals) {
+      const answer = await api.post('/process/search', body);
+      expect({ body, status: answer.status, code: answer.body.error?.code }).toEqual({ body, status: 400, code: 'invalidUserInput' });
+    }
   });
 
   it('logs searches as non-mutating', () => {

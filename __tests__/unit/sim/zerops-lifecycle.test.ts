@@ -23,7 +23,8 @@ afterEach(async () => {
 
 describe('deploy lifecycle', () => {
   it('walks a build-and-deploy PENDING → RUNNING → FINISHED and moves ACTIVE/BACKUP', async () => {
-    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }]));
+    // PENDING long enough that a loaded machine's first poll still sees it.
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { pendingMs: 150 }));
     const api = zerops(sim);
     const { processId, versionId } = await pushVersion(sim, 'app', sha(2));
 
@@ -125,13 +126,18 @@ describe('deploy lifecycle', () => {
     expect(Date.parse(ended.started)).toBeGreaterThanOrEqual(Date.parse(lock.finished));
   });
 
-  it('deploys an upload without a build (stack.deploy) and re-activates a BACKUP version (rollback)', async () => {
+  it('deploys an upload without a build (stack.deploy) and re-activates a BACKUP version (stack.deploy.backup, body ignored)', async () => {
     sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }, { sha: sha(2) }] }], { activateMs: 30 }));
     const api = zerops(sim);
     const serviceId = await api.serviceId('app');
     const created = (await api.post(`/service-stack/${serviceId}/app-version`, { name: sha(3) })).body;
-    await fetch(created.uploadUrl, { method: 'PUT', body: 'prebuilt' });
-    const deploy = await api.put(`/app-version/${created.id}/deploy`, {});
+    await fetch(created.uploadUrl, { method: 'PUT', body: Buffer.from('prebuilt') });
+    // A version never activated needs both zeropsYaml and zeropsYamlSetup (zcp, live-verified).
+    for (const partial of [{}, { zeropsYaml: zeropsYaml('app') }, { zeropsYamlSetup: 'app' }]) {
+      const refused = await api.put(`/app-version/${created.id}/deploy`, partial);
+      expect({ status: refused.status, code: refused.body.error?.code }).toEqual({ status: 400, code: 'zeropsYamlSetupNotFound' });
+    }
+    const deploy = await api.put(`/app-version/${created.id}/deploy`, { zeropsYaml: zeropsYaml('app'), zeropsYamlSetup: 'app' });
     expect(deploy.body.actionName).toBe('stack.deploy');
     const seen = new Set<string>();
     await waitFor(async () => {
@@ -142,9 +148,14 @@ describe('deploy lifecycle', () => {
     expect(seen.has('BUILDING')).toBe(false);
     expect(sim.service('app').activeVersion?.sha).toBe(sha(3));
 
+    // The ACTIVE version is not a re-activation target.
+    const active = await api.put(`/app-version/${created.id}/deploy`, { zeropsYaml: null, zeropsYamlSetup: null });
+    expect({ status: active.status, code: active.body.error?.code }).toEqual({ status: 400, code: 'appVersionInvalidStatus' });
     const backup = sim.service('app').versions.find((v) => v.sha === sha(1));
-    const rollback = await api.put(`/app-version/${backup?.id}/deploy`, {});
+    // A stamped yaml sent along is ignored: the version serves what it was built with.
+    const rollback = await api.put(`/app-version/${backup?.id}/deploy`, { zeropsYaml: zeropsYaml('app', sha(7)), zeropsYamlSetup: 'app' });
     expect(rollback.status).toBe(200);
+    expect(rollback.body.actionName).toBe('stack.deploy.backup');
     expect((await waitForProcess(sim, rollback.body.id)).status).toBe('FINISHED');
     const service = sim.service('app');
     expect(service.activeVersion?.sha).toBe(sha(1));
@@ -158,14 +169,17 @@ describe('deploy lifecycle', () => {
     await waitFor(async () => (await api.get(`/app-version/${first.versionId}`)).body.status === 'BUILDING');
     const canceled = await api.put(`/app-version/${first.versionId}/cancel-build`);
     expect(canceled.status).toBe(200);
-    expect(canceled.body.status).toBe('CANCELED');
+    expect(canceled.body).toEqual({ success: true });
+    expect((await api.put(`/app-version/${first.versionId}/cancel-build`)).body.error.code).toBe('nothingToCancel');
     expect((await api.get(`/app-version/${first.versionId}`)).body.status).toBe('CANCELLED');
 
     const second = await pushVersion(sim, 'app', sha(3));
     await waitFor(async () => (await api.get(`/app-version/${second.versionId}`)).body.status === 'DEPLOYING', 3000);
     const refused = await api.put(`/process/${second.processId}/cancel`);
     expect(refused.status).toBe(400);
-    expect(refused.body.error.code).toBe('processCannotBeCanceled');
+    expect(refused.body.error.code).toBe('processCanNoLongerBeCanceled');
+    await waitForProcess(sim, second.processId);
+    expect((await api.put(`/process/${second.processId}/cancel`)).body.error.code).toBe('processAlreadyFinished');
   });
 });
 
@@ -192,7 +206,7 @@ describe('the SHA a version serves', () => {
     const api = zerops(sim);
     const serviceId = await api.serviceId('app');
     const created = (await api.post(`/service-stack/${serviceId}/app-version`, { name: sha(2) })).body;
-    await fetch(created.uploadUrl, { method: 'PUT', body: 'x' });
+    await fetch(created.uploadUrl, { method: 'PUT', body: Buffer.from('x') });
     const invalid = await api.put(`/app-version/${created.id}/build-and-deploy`, { zeropsYaml: 'zerops: [\n  - setup: app\n', zeropsYamlSetup: 'app' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.code).toBe('zeropsYamlInvalidYaml');
@@ -214,8 +228,8 @@ describe('deploy preconditions', () => {
 
     const early = await api.put(`/app-version/${created.id}/build-and-deploy`, body);
     expect(early.status).toBe(400);
-    expect(early.body.error.code).toBe('appVersionNotUploaded');
-    expect((await api.put(`/app-version/${created.id}/deploy`, {})).body.error.code).toBe('appVersionNotUploaded');
+    expect(early.body.error.code).toBe('appVersionDataNotAvailable');
+    expect((await api.put(`/app-version/${created.id}/deploy`, body)).body.error.code).toBe('appVersionDataNotAvailable');
 
     const upload = await fetch(created.uploadUrl, { method: 'PUT', body: Buffer.alloc(100_000, 7) });
     expect(upload.status).toBe(200);
@@ -223,24 +237,43 @@ describe('deploy preconditions', () => {
     expect((await api.put(`/app-version/${created.id}/build-and-deploy`, body)).status).toBe(200);
     const again = await api.put(`/app-version/${created.id}/build-and-deploy`, body);
     expect(again.status).toBe(400);
-    expect(again.body.error.code).toBe('appVersionAlreadyDeployed');
-    expect((await fetch(created.uploadUrl, { method: 'PUT', body: 'late' })).status).toBe(409);
-    expect((await fetch(created.uploadUrl.replace(/sig=[^&]+/, 'sig=forged'), { method: 'PUT', body: 'x' })).status).toBe(403);
+    expect(again.body.error.code).toBe('deployProcessAlreadyCreated');
+    expect((await fetch(created.uploadUrl, { method: 'PUT', body: Buffer.from('late') })).status).toBe(409);
+    expect((await fetch(created.uploadUrl.replace(/sig=[^&]+/, 'sig=forged'), { method: 'PUT', body: Buffer.from('x') })).status).toBe(403);
   });
 
-  it('refuses deploys to non-runtime and stopped services', async () => {
+  it('refuses deploys to non-runtime, system, stopped and busy services with real error codes', async () => {
     sim = await startSimulator(scenario([
       { hostname: 'db', type: 'postgresql@16' },
-      { hostname: 'stopped', status: 'STOPPED', versions: [{ sha: sha(1) }] },
+      { hostname: 'core', category: 'CORE', isSystem: true },
+      { hostname: 'stopped', status: 'STOPPED', versions: [{ sha: sha(1) }, { sha: sha(2) }] },
+      { hostname: 'creating', status: 'CREATING' },
     ]));
     const api = zerops(sim);
     const db = await api.post(`/service-stack/${await api.serviceId('db')}/app-version`, { name: 'x' });
     expect(db.status).toBe(400);
-    expect(db.body.error.code).toBe('serviceStackNotDeployable');
-    const stopped = sim.service('stopped').activeVersion?.id;
-    const redeploy = await api.put(`/app-version/${stopped}/deploy`, {});
+    expect(db.body.error.code).toBe('userServiceStackRequired');
+    expect((await api.post(`/service-stack/${await api.serviceId('core')}/app-version`, { name: 'x' })).body.error.code).toBe('serviceStackIsSystemNotSupported');
+    const backup = sim.service('stopped').versions.find((v) => v.status === 'BACKUP')?.id;
+    const redeploy = await api.put(`/app-version/${backup}/deploy`, { zeropsYaml: null, zeropsYamlSetup: null });
     expect(redeploy.status).toBe(400);
+    expect(redeploy.body.error.code).toBe('activeServiceStackRequired');
     expect(redeploy.body.error.message).toContain('STOPPED');
+    const created = (await api.post(`/service-stack/${await api.serviceId('creating')}/app-version`, { name: 'x' })).body;
+    await fetch(created.uploadUrl, { method: 'PUT', body: Buffer.from('x') });
+    const early = await api.put(`/app-version/${created.id}/build-and-deploy`, { zeropsYaml: zeropsYaml('creating'), zeropsYamlSetup: 'creating' });
+    expect(early.body.error.code).toBe('serviceStackCreating');
+  });
+
+  it('models a passing status: RELOADING refuses deploys until it settles to ACTIVE', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', status: 'RELOADING', settlesAfterMs: 300, versions: [{ sha: sha(1) }, { sha: sha(2) }] }]));
+    const api = zerops(sim);
+    const backup = sim.service('app').versions.find((v) => v.status === 'BACKUP')?.id;
+    const busy = await api.put(`/app-version/${backup}/deploy`, { zeropsYaml: null, zeropsYamlSetup: null });
+    expect({ status: busy.status, code: busy.body.error?.code }).toEqual({ status: 400, code: 'serviceStackStatusNotSupported' });
+    const serviceId = await api.serviceId('app');
+    await waitFor(async () => (await api.get(`/service-stack/${serviceId}`)).body.status === 'ACTIVE', 3000, 'the service to settle');
+    expect((await api.put(`/app-version/${backup}/deploy`, { zeropsYaml: null, zeropsYamlSetup: null })).status).toBe(200);
   });
 });
 
@@ -250,7 +283,9 @@ describe('versions', () => {
     const api = zerops(sim);
     const created = (await api.post(`/service-stack/${await api.serviceId('app')}/app-version`, { name: 'draft' })).body;
     const renamed = await api.put(`/app-version/${created.id}`, { name: sha(2) });
-    expect(renamed.body).toMatchObject({ id: created.id, name: sha(2), status: 'UPLOADING' });
+    // SDK PutAppVersion answers output.Success.
+    expect(renamed.body).toEqual({ success: true });
+    expect(sim.service('app').versions.find((v) => v.id === created.id)?.name).toBe(sha(2));
     expect((await api.put(`/app-version/${created.id}`, { name: 42 })).status).toBe(400);
   });
 });
