@@ -3,7 +3,7 @@ import { orderStages, selectServices, type PlannedService } from '../../src/roll
 import type { ServiceStack } from '../../src/zerops/types.js';
 
 function svc(hostname: string, extra: Partial<ServiceStack> = {}): ServiceStack {
-  return { id: `id-${hostname}`, hostname, projectId: 'P', status: 'ACTIVE', category: 'USER', typeName: 'nodejs', typeVersion: 'nodejs@22', activeVersion: null, ...extra };
+  return { id: `id-${hostname}`, hostname, projectId: 'P', status: 'ACTIVE', category: 'USER', typeName: 'nodejs', typeVersion: 'nodejs@22', typeId: null, isSystem: false, activeVersion: null, ...extra };
 }
 
 function planned(hostname: string, strategy: PlannedService['strategy'] = 'build'): PlannedService {
@@ -23,7 +23,20 @@ describe('selectServices', () => {
 
   it('refuses services of another project and services that cannot take a deploy', () => {
     expect(() => selectServices([svc('api', { projectId: 'OTHER' })], ['api'], 'P')).toThrow(/belongs to project OTHER/);
-    expect(() => selectServices([svc('api', { status: 'STOPPED' })], ['api'], 'P')).toThrow(/is STOPPED/);
+    expect(() => selectServices([svc('api', { status: 'DELETING' })], ['api'], 'P')).toThrow(/is DELETING; it cannot take a deploy/);
+    expect(() => selectServices([svc('api', { status: 'CREATING' })], ['api'], 'P')).toThrow(/is CREATING/);
+  });
+
+  it('leaves passing and unclear statuses to the deploy (it waits, or the platform decides), like zcli', () => {
+    for (const status of ['RELOADING', 'SCALING', 'SERVICE_RESTARTING', 'STOPPED', 'ACTION_FAILED', 'SOMETHING_NEW']) {
+      expect(selectServices([svc('api', { status })], ['api'], 'P').map((s) => s.hostname)).toEqual(['api']);
+    }
+  });
+
+  it('never lets a glob reach a system service, and names an explicit one clearly', () => {
+    const withSystem = [...all, svc('app-core', { isSystem: true, category: 'CORE' })];
+    expect(selectServices(withSystem, ['app-*'], 'P').map((s) => s.hostname)).toEqual(['app-1', 'app-2']);
+    expect(() => selectServices(withSystem, ['app-core'], 'P')).toThrow(/`app-core` is a Zerops system service/);
   });
 });
 

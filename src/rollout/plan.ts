@@ -10,7 +10,8 @@ import { mapLimit } from '../util/concurrency.js';
 import { RolloutError } from '../util/errors.js';
 import { globToRegExp, hasGlob } from '../util/glob.js';
 import type { ZeropsClient } from '../zerops/client.js';
-import { DEPLOYABLE_SERVICE_STATUSES, RUNTIME_CATEGORY, type AppVersion, type ServiceStack } from '../zerops/types.js';
+import { RUNTIME_CATEGORY, type AppVersion, type ServiceStack } from '../zerops/types.js';
+import { deployability } from './service-status.js';
 import type { StrategyUsed, VersionRef } from './records.js';
 
 export interface PlannedService {
@@ -51,7 +52,8 @@ export function selectServices(all: readonly ServiceStack[], patterns: readonly 
     let matches: ServiceStack[];
     if (hasGlob(pattern)) {
       const re = globToRegExp(pattern);
-      matches = all.filter((s) => re.test(s.hostname)).sort((a, b) => a.hostname.localeCompare(b.hostname));
+      // System services are hidden platform parts (zcli never lists them): no glob reaches one.
+      matches = all.filter((s) => !s.isSystem && re.test(s.hostname)).sort((a, b) => a.hostname.localeCompare(b.hostname));
       if (matches.length === 0) problems.push(`\`${pattern}\` matches no service of project ${projectId}`);
     } else {
       const s = byName.get(pattern);
@@ -66,8 +68,9 @@ export function selectServices(all: readonly ServiceStack[], patterns: readonly 
   }
   for (const s of chosen) {
     if (s.projectId !== projectId) problems.push(`\`${s.hostname}\` belongs to project ${s.projectId}, not ${projectId}`);
+    else if (s.isSystem) problems.push(`\`${s.hostname}\` is a Zerops system service; it is never deployed`);
     else if (s.category !== null && s.category !== RUNTIME_CATEGORY) problems.push(`\`${s.hostname}\` is not a runtime service (${s.typeName ?? s.category}); only runtime services are deployed`);
-    else if (!(DEPLOYABLE_SERVICE_STATUSES as readonly string[]).includes(s.status)) problems.push(`\`${s.hostname}\` is ${s.status}; only ACTIVE or READY_TO_DEPLOY services can take a deploy`);
+    else if (deployability(s.status) === 'refused') problems.push(`\`${s.hostname}\` is ${s.status}; it cannot take a deploy`);
   }
   if (problems.length > 0) {
     throw new RolloutError('plan', `Cannot plan the release:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'Fix `services` (hostnames as shown in the Zerops GUI); nothing outside `project-id` is ever touched.');

@@ -3,13 +3,26 @@
 import { HttpError } from '../http/errors.js';
 import { retryable } from '../http/client.js';
 import { formatDuration } from '../util/duration.js';
-import { PROCESS_FAILED, type Process } from '../zerops/types.js';
+import { PROCESS_IN_FLIGHT, type Process } from '../zerops/types.js';
 import type { RolloutContext } from './context.js';
 
 export type ProcessEnd =
   | { status: 'FINISHED'; process: Process }
   | { status: 'FAILED' | 'CANCELED'; process: Process }
+  /** A status outside the SDK's enum: a failure at once (zcli does the same), not a wait to the deadline. */
+  | { status: 'UNKNOWN'; process: Process }
   | { status: 'TIMEOUT'; process: Process | null; detail: string };
+
+/** Spellings seen outside the SDK's enum (zcp normalises them): read as their SDK value. */
+const STATUS_ALIASES: Readonly<Record<string, string>> = { DONE: 'FINISHED', CANCELLED: 'CANCELED' };
+
+/** The process's end, or null while it is in flight. */
+export function endOf(process: Process): Exclude<ProcessEnd, { status: 'TIMEOUT' }> | null {
+  const status = STATUS_ALIASES[process.status] ?? process.status;
+  if ((PROCESS_IN_FLIGHT as readonly string[]).includes(status)) return null;
+  if (status === 'FINISHED' || status === 'FAILED' || status === 'CANCELED') return { status, process };
+  return { status: 'UNKNOWN', process };
+}
 
 export async function waitForProcess(ctx: RolloutContext, processId: string, hostname: string, deadline: number): Promise<ProcessEnd> {
   let delay = Math.max(20, ctx.timing.pollIntervalMs / 4);
@@ -20,8 +33,8 @@ export async function waitForProcess(ctx: RolloutContext, processId: string, hos
     try {
       last = await ctx.zerops.getProcess(processId, hostname, ctx.signal);
       readError = null;
-      if (last.status === 'FINISHED') return { status: 'FINISHED', process: last };
-      if ((PROCESS_FAILED as readonly string[]).includes(last.status)) return { status: last.status as 'FAILED' | 'CANCELED', process: last };
+      const end = endOf(last);
+      if (end) return end;
     } catch (err) {
       // A passing API outage must not fail a deploy that is fine; a refusal (4xx) must.
       if (!(err instanceof HttpError) || !retryable(err, true)) throw err;
@@ -42,6 +55,15 @@ export async function waitForProcess(ctx: RolloutContext, processId: string, hos
 
 export function describeProcessEnd(end: ProcessEnd): string {
   if (end.status === 'TIMEOUT') return end.detail;
-  const took = end.process.created && end.process.finished ? ` after ${formatDuration(Date.parse(end.process.finished) - Date.parse(end.process.created))}` : '';
-  return `process ${end.process.id} ${end.status}${took}`;
+  const { process } = end;
+  const took = process.created && process.finished ? ` after ${formatDuration(Date.parse(process.finished) - Date.parse(process.created))}` : '';
+  const status = end.status === 'UNKNOWN' ? `ended in status ${JSON.stringify(process.status)}, which this tool does not know (treated as a failure)` : end.status;
+  const why = end.status !== 'FINISHED' && process.failReason ? `: ${oneLine(process.failReason)}` : '';
+  return `process ${process.id} ${status}${took}${why}`;
+}
+
+/** A platform message kept to one bounded line in a reason. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }

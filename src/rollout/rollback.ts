@@ -1,6 +1,7 @@
 // Undo what this run changed: re-activate each service's previous version (recorded
 // before it was touched), behind the kill switch, and verify that too.
-import { describeError } from '../util/errors.js';
+import { HttpError } from '../http/errors.js';
+import { describeError, RolloutError } from '../util/errors.js';
 import { PROCESS_IN_FLIGHT } from '../zerops/types.js';
 import type { RolloutContext } from './context.js';
 import { Stopped } from './context.js';
@@ -34,11 +35,7 @@ async function rollBackOne(ctx: RolloutContext, rec: ServiceRecord): Promise<boo
     // A deploy still in flight (stage deadline hit) could activate later: cancel it first.
     if (rec.processId) {
       const p = await ctx.zerops.getProcess(rec.processId, host, ctx.signal);
-      if ((PROCESS_IN_FLIGHT as readonly string[]).includes(p.status)) {
-        await ctx.stop.guard(`cancelling the deploy of ${host}`);
-        await ctx.zerops.cancelProcess(p.id, host, ctx.mutationSignal);
-        await waitForProcess(ctx, p.id, host, deadline);
-      }
+      if ((PROCESS_IN_FLIGHT as readonly string[]).includes(p.status)) await cancelInFlight(ctx, p.id, host, deadline);
     }
     const current = (await ctx.zerops.getService(rec.serviceId, host, ctx.signal)).activeVersion;
     if (current?.id === prior.versionId) {
@@ -70,6 +67,32 @@ async function rollBackOne(ctx: RolloutContext, rec: ServiceRecord): Promise<boo
     if (err instanceof Stopped || ctx.signal.aborted) return failRollback(rec, 'held', err instanceof Stopped ? err.reason.message : 'cancelled');
     return failRollback(rec, 'failed', describeError(err));
   }
+}
+
+/** Codes of a cancel refusal that mean "nothing is running any more": the goal is reached. */
+const ALREADY_OVER = new Set(['processAlreadyFinished', 'processIsAlreadyOver', 'nothingToCancel']);
+
+/**
+ * Stops a deploy still in flight before re-activating. A process past the point of
+ * cancelling (`processCanNoLongerBeCanceled`) is waited for, until the rollback deadline.
+ */
+async function cancelInFlight(ctx: RolloutContext, processId: string, host: string, deadline: number): Promise<void> {
+  await ctx.stop.guard(`cancelling the deploy of ${host}`);
+  try {
+    await ctx.zerops.cancelProcess(processId, host, ctx.mutationSignal);
+  } catch (err) {
+    const code = err instanceof HttpError && err.kind === 'status' ? err.apiCode : undefined;
+    if (code !== undefined && ALREADY_OVER.has(code)) {
+      ctx.log.info(`  ${host}: the deploy ended before it could be cancelled (${code}); rolling back from there.`);
+      return;
+    }
+    if (code !== 'processCanNoLongerBeCanceled') throw err;
+    ctx.log.info(`  ${host}: the deploy can no longer be cancelled; waiting for it to end before rolling back.`);
+    const end = await waitForProcess(ctx, processId, host, deadline);
+    if (end.status === 'TIMEOUT') throw new RolloutError('zerops', `the deploy could not be cancelled and had not ended by the rollback deadline (${end.detail})`);
+    return;
+  }
+  await waitForProcess(ctx, processId, host, deadline);
 }
 
 /** The service is left on whatever it runs now: its outcome becomes `failed`, saying why. */

@@ -3,7 +3,7 @@
 // (it looks before repeating).
 import type { Readable } from 'node:stream';
 import type { HttpClient } from '../http/client.js';
-import { obj, reqStr } from '../util/shape.js';
+import { obj, optStr, reqStr, type Json } from '../util/shape.js';
 import {
   parseAppVersion,
   parseList,
@@ -27,10 +27,13 @@ export interface CreatedVersion extends AppVersion {
 export class ZeropsClient {
   constructor(private readonly http: HttpClient) {}
 
-  async userInfo(): Promise<{ id: string; email: string | null }> {
-    const res = await this.http.send({ method: 'GET', url: `${API}/user/info`, what: 'check the Zerops token' });
+  /** The token's user and the organisations (client ids) it belongs to (SDK `output.UserAuthorize`). */
+  async userInfo(): Promise<{ id: string; email: string | null; clientIds: string[] }> {
+    const res = await this.http.send({ method: 'GET', url: `${API}/user/info`, what: 'read the Zerops token\'s user' });
     const o = obj(res.data, 'user info');
-    return { id: reqStr(o, 'id', 'user info'), email: typeof o.email === 'string' ? o.email : null };
+    const memberships = Array.isArray(o.clientUserList) ? o.clientUserList : [];
+    const clientIds = memberships.map((m) => (m && typeof m === 'object' ? optStr(m as Json, 'clientId') : null)).filter((id): id is string => !!id);
+    return { id: reqStr(o, 'id', 'user info'), email: typeof o.email === 'string' ? o.email : null, clientIds: [...new Set(clientIds)] };
   }
 
   async getProject(projectId: string): Promise<Project> {
@@ -38,13 +41,16 @@ export class ZeropsClient {
     return parseProject(res.data);
   }
 
-  /** Projects this token can see, at most `limit` (enough to tell whether it reaches more than one). */
-  async searchProjects(limit: number): Promise<{ projects: Project[]; total: number | null }> {
+  /**
+   * Projects of one organisation this token can see, at most `limit` (enough to tell
+   * whether it reaches more than one). Filtered by `clientId` like every first-party caller.
+   */
+  async searchProjects(clientId: string, limit: number): Promise<{ projects: Project[]; total: number | null }> {
     const res = await this.http.send({
       method: 'POST',
       url: `${API}/project/search`,
       what: 'list the projects this token reaches',
-      json: { search: [], sort: [], limit, offset: 0 },
+      json: { search: [{ name: 'clientId', operator: 'eq', value: clientId }], sort: [], limit, offset: 0 },
       idempotent: true,
     });
     const { list, total } = parseList(res.data, 'project search', parseProject);
@@ -154,7 +160,8 @@ export class ZeropsClient {
   }
 
   async cancelProcess(processId: string, hostname: string, signal?: AbortSignal): Promise<void> {
-    await this.http.send({ method: 'PUT', url: `${API}/process/${enc(processId)}/cancel`, what: `cancel the process of ${hostname}`, idempotent: true, signal });
+    // The SDK sends an empty JSON object here (sdkBase.Put with struct{}{}).
+    await this.http.send({ method: 'PUT', url: `${API}/process/${enc(processId)}/cancel`, what: `cancel the process of ${hostname}`, json: {}, idempotent: true, signal });
   }
 
   /** The service's processes, newest first; `statuses` narrows to e.g. the in-flight ones. */

@@ -23,6 +23,10 @@ export interface ServiceStack {
   category: string | null;
   typeName: string | null;
   typeVersion: string | null;
+  /** SDK `serviceStackTypeId` (zerops.yaml validation needs it). */
+  typeId: string | null;
+  /** A hidden platform service (SDK `isSystem`): never deployed, never matched by a glob. */
+  isSystem: boolean;
   activeVersion: AppVersion | null;
 }
 
@@ -35,6 +39,8 @@ export interface Process {
   serviceIds: string[];
   created: string | null;
   finished: string | null;
+  /** Why a failed process failed: `publicMeta.failReason` (SDK) or `error.message` (seen live by zcp). */
+  failReason: string | null;
 }
 
 export interface Project {
@@ -83,6 +89,8 @@ export function parseService(value: unknown): ServiceStack {
     category: optStr(info, 'serviceStackTypeCategory'),
     typeName: optStr(info, 'serviceStackTypeName'),
     typeVersion: optStr(info, 'serviceStackTypeVersionName'),
+    typeId: optStr(o, 'serviceStackTypeId'),
+    isSystem: o.isSystem === true,
     activeVersion: active && typeof active === 'object' ? parseAppVersion(active) : null,
   };
 }
@@ -103,6 +111,7 @@ export function parseProcess(value: unknown): Process {
     serviceIds,
     created: optStr(o, 'created'),
     finished: optStr(o, 'finished'),
+    failReason: optStr(optObj(o, 'publicMeta'), 'failReason') ?? optStr(optObj(o, 'error'), 'message'),
   };
 }
 
