@@ -175,6 +175,7 @@ export class DeployEngine {
 
   private fail(process: Process, versionStatus: AppVersionStatus): void {
     const { version } = process;
+    process.failReason = versionStatus === 'BUILD_FAILED' ? 'buildCommands failed: command exited with code 1' : 'the new containers did not start: readiness check failed';
     if (version) {
       this.setVersionStatus(version, versionStatus);
       if (version.build && process.kind === 'build') version.build.pipelineFailed = this.scheduler.nowIso();

@@ -154,6 +154,8 @@ export interface Process {
   stopTimer: (() => void) | null;
   /** Whether cancel is still possible (not once the deploy phase started). */
   cancelable: boolean;
+  /** Why it failed: sent as `publicMeta.failReason` (read so by zcp). */
+  failReason: string | null;
 }
 
 const DATABASE_TYPES = new Set([
@@ -377,6 +379,7 @@ export class ZeropsState {
       ready: false,
       stopTimer: null,
       cancelable: true,
+      failReason: null,
     };
     service.processes.push(process);
     service.inFlight.add(process);

@@ -73,7 +73,7 @@ export function processWire(process: Process, state: ZeropsState): Record<string
     serviceStacks: [{ id: service.id, name: service.hostname, projectId: service.project.id }],
     // The embedded version always carries its name (the SDK declares it here).
     appVersion: process.version ? versionWire(process.version, true) : null,
-    publicMeta: null,
+    publicMeta: process.failReason ? { failReason: process.failReason } : null,
   };
 }
 

@@ -57,9 +57,9 @@ export function describeProcessEnd(end: ProcessEnd): string {
   if (end.status === 'TIMEOUT') return end.detail;
   const { process } = end;
   const took = process.created && process.finished ? ` after ${formatDuration(Date.parse(process.finished) - Date.parse(process.created))}` : '';
-  const status = end.status === 'UNKNOWN' ? `ended in status ${JSON.stringify(process.status)}, which this tool does not know (treated as a failure)` : end.status;
   const why = end.status !== 'FINISHED' && process.failReason ? `: ${oneLine(process.failReason)}` : '';
-  return `process ${process.id} ${status}${took}${why}`;
+  if (end.status === 'UNKNOWN') return `process ${process.id} ended in an unknown status ${JSON.stringify(process.status)}${took} (treated as a failure)${why}`;
+  return `process ${process.id} ${end.status}${took}${why}`;
 }
 
 /** A platform message kept to one bounded line in a reason. */
