@@ -2,10 +2,13 @@
 // simulator under each plausible platform behaviour: the upload host, the project
 // search, transient service statuses.
 import { describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Simulator, ZeropsScenario } from '../../sim/index.js';
 import { RUN_TEST_TIMEOUT, runAction, type ActionRun } from '../helpers/action.js';
 import { API, callsOf, mutationList, recordOf } from '../helpers/log.js';
-import { makeRepo } from '../helpers/repo.js';
+import { makeRepo, zeropsYamlFor } from '../helpers/repo.js';
+import { tempDir } from '../helpers/temp.js';
 import { simulatorPerTest } from '../helpers/sim-per-test.js';
 import { baseInputs, DEFAULT_SERVICES, OTHER_PROJECT_ID, world, ZEROPS_TOKEN, type WorldOptions } from '../helpers/world.js';
 
@@ -151,6 +154,23 @@ describe('zerops calls', () => {
     );
   });
 
+  it(
+    'zerops.yaml is validated by the platform before a version is created; a refused one changes nothing',
+    async () => {
+      const dir = tempDir('zr-yaml-');
+      const file = join(dir, 'zerops.yaml');
+      // Every setup is fine locally (names match), but api cannot be built: no build.deployFiles.
+      writeFileSync(file, zeropsYamlFor(DEFAULT_SERVICES).replace('  - setup: api\n    build:\n      base: nodejs@22\n      deployFiles: ./\n', '  - setup: api\n    build:\n      base: nodejs@22\n'));
+      const { run, sim } = await release({}, { 'zerops-yaml': file });
+      expect(run.code).toBe(1);
+      expect(recordOf(run.report, 'api').reason).toMatch(/Zerops refuses the zerops.yaml for api \(setup `api`\): .*zeropsYamlInvalidParameter.*build\.deployFiles/);
+      expect(sim.mutations()).toEqual([]);
+      const validation = sim.log.find((e) => e.path === `${API}/service-stack/zerops-yaml-validation`);
+      expect(validation?.body).toMatchObject({ serviceStackName: 'api', serviceStackTypeId: expect.any(String), serviceStackTypeVersionName: 'nodejs@22', operation: 'BUILD_AND_DEPLOY', zeropsYamlSetup: 'api' });
+    },
+    TIMEOUT,
+  );
+
   describe('processes', () => {
     it(
       'a failed build names the platform\'s reason (publicMeta.failReason)',
@@ -158,6 +178,25 @@ describe('zerops calls', () => {
         const { run } = await release({ service: { api: { deploy: { failAt: 'build' } } } });
         expect(run.code).toBe(1);
         expect(recordOf(run.report, 'api').reason).toMatch(/FAILED after .*: buildCommands failed: command exited with code 1/);
+      },
+      TIMEOUT,
+    );
+
+    it.each(['processAlreadyFinished', 'processIsAlreadyOver', 'nothingToCancel'])(
+      'rollback: a cancel refused with %s means nothing runs any more: it re-activates the previous version',
+      async (code) => {
+        const { run, sim } = await release(
+          {
+            service: { api: { deploy: { durationMs: 3000, activateMs: 200 } } },
+            faults: [{ server: 'zerops', method: 'PUT', path: '**/process/*/cancel', respond: { status: 400, headers: { 'content-type': 'application/json' }, body: `{"error":{"code":"${code}","message":"over","meta":null}}` } }],
+          },
+          { 'deploy-timeout': '2s', 'verify-timeout': '3s' },
+        );
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain(`api: the deploy ended before it could be cancelled (${code}); rolling back from there.`);
+        const api = recordOf(run.report, 'api');
+        expect(api.rollback.status).toBe('done');
+        expect(sim.service('api').activeVersion?.id).toBe(api.before.versionId);
       },
       TIMEOUT,
     );

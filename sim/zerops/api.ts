@@ -7,7 +7,7 @@ import type { DeployEngine } from './lifecycle.js';
 import { IN_FLIGHT_STATUSES, shaFromName, type Process, type Project, type Service, type Token, type Version, type ZeropsState } from './model.js';
 import { eqFilterValue, parseSearch, runSearch, type FieldMap, type SearchQuery } from './search.js';
 import { processWire, projectWire, serviceWire, userWire, versionWire } from './wire.js';
-import { stampedSha } from './zerops-yaml.js';
+import { chosenSetup, stampedSha } from './zerops-yaml.js';
 import { deployRefusal } from './statuses.js';
 
 export const ZEROPS_API_PREFIX = '/api/rest/public';
@@ -93,6 +93,7 @@ export class ZeropsApi implements SimServer<Token> {
     route('POST', '/service-stack/search', (ctx, token) => this.searchServices(ctx, token));
     route('POST', '/app-version/search', (ctx, token) => this.searchVersions(ctx, token));
     route('POST', '/process/search', (ctx, token) => this.searchProcesses(ctx, token));
+    route('POST', '/service-stack/zerops-yaml-validation', (ctx) => this.validateZeropsYaml(ctx));
     route('GET', '/project/:projectId', (ctx, token) => ok(projectWire(this.project(token, ctx.params.projectId), state)));
     route('GET', '/project/:projectId/service-stack', (ctx, token) => {
       const project = this.project(token, ctx.params.projectId);
@@ -141,7 +142,7 @@ export class ZeropsApi implements SimServer<Token> {
   }
 
   isMutating(method: string, path: string): boolean {
-    return method !== 'GET' && method !== 'HEAD' && !path.endsWith('/search');
+    return method !== 'GET' && method !== 'HEAD' && !path.endsWith('/search') && !path.endsWith('/zerops-yaml-validation');
   }
 
   authenticate(ctx: RequestContext): Token {
@@ -277,7 +278,7 @@ export class ZeropsApi implements SimServer<Token> {
     if (kind === 'deploy' && (noYaml || setup === null)) {
       throw badRequest('zeropsYamlSetupNotFound', 'zeropsYaml and zeropsYamlSetup are both required to deploy a version never activated', { setup });
     }
-    return { stamped: stampedSha(yaml as string, setup ?? service.hostname) };
+    return { stamped: stampedSha(yaml as string, setup ?? service.hostname, kind === 'build' ? 'BUILD_AND_DEPLOY' : 'DEPLOY') };
   }
 
   private buildAndDeploy(ctx: RequestContext, token: Token): Reply {
@@ -313,6 +314,26 @@ export class ZeropsApi implements SimServer<Token> {
     const { stamped } = this.deployConfig(ctx, service, 'deploy');
     version.servedSha = stamped ?? shaFromName(version.name);
     return ok(processWire(this.engine.submit(service, 'deploy', version), this.state));
+  }
+
+  /** SDK PostServiceStackZeropsYamlValidation (body.ZeropsYamlValidation) → output.Success; checks what a deploy would. */
+  private validateZeropsYaml(ctx: RequestContext): Reply {
+    const body = this.body(ctx);
+    const required = (field: string): string => {
+      const value = body[field];
+      if (typeof value !== 'string' || value === '') throw badRequest('invalidUserInput', `${field}: field is required`, { parameter: field });
+      return value;
+    };
+    const name = required('serviceStackName');
+    const typeId = required('serviceStackTypeId');
+    required('serviceStackTypeVersionName');
+    const yaml = required('zeropsYaml');
+    const operation = required('operation');
+    if (operation !== 'BUILD_AND_DEPLOY' && operation !== 'DEPLOY') throw badRequest('invalidUserInput', 'operation: BUILD_AND_DEPLOY or DEPLOY', { parameter: 'operation' });
+    const setup = this.optionalString(body, 'zeropsYamlSetup') ?? name;
+    if (![...this.state.services.values()].some((s) => s.typeId === typeId)) throw badRequest('serviceStackTypeNotFound', `service stack type ${typeId} not found`, { parameter: 'serviceStackTypeId' });
+    chosenSetup(yaml, setup, operation);
+    return ok({ success: true });
   }
 
   /** SDK PutAppVersionCancelBuild answers output.Success. */

@@ -12,6 +12,7 @@ export const SIM_ERROR_CODES = [
   'invalidUserInput',
   'projectNotFound',
   'serviceStackNotFound',
+  'serviceStackTypeNotFound',
   'appVersionNotFound',
   'processNotFound',
   'userServiceStackRequired',

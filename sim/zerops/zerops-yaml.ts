@@ -8,11 +8,14 @@ export const STAMP_VARIABLE = 'ZEROPS_ROLLOUT_SHA';
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** What the zerops.yaml is checked for (SDK ZeropsYamlValidationOperationEnum). */
+export type YamlOperation = 'BUILD_AND_DEPLOY' | 'DEPLOY';
+
 /**
- * The stamped SHA for `setup`, or undefined when the setup does not stamp one.
- * Throws a 400 Zerops error for invalid YAML or an unknown setup.
+ * Validates zerops.yaml for `setup` like the platform: valid YAML, a `zerops` list, the
+ * setup present, and for a build its `build.deployFiles`. Throws a 400 Zerops error.
  */
-export function stampedSha(zeropsYaml: string, setup: string): string | undefined {
+export function chosenSetup(zeropsYaml: string, setup: string, operation: YamlOperation): Record<string, unknown> {
   // failsafe: every scalar stays a string, so a numeric-looking SHA keeps its digits.
   const document = parseDocument(zeropsYaml, { schema: 'failsafe' });
   if (document.errors.length > 0) {
@@ -24,7 +27,7 @@ export function stampedSha(zeropsYaml: string, setup: string): string | undefine
   const root: unknown = document.toJS();
   const setups = isRecord(root) ? root.zerops : undefined;
   if (!Array.isArray(setups)) {
-    throw badRequest('zeropsYamlInvalidParameter', 'zerops.yaml must have a top-level "zerops" list of setups', null);
+    throw badRequest('zeropsYamlInvalidParameter', 'zerops.yaml must have a top-level "zerops" list of setups', { parameter: 'zerops' });
   }
   const chosen = setups.find((entry): entry is Record<string, unknown> => isRecord(entry) && entry.setup === setup);
   if (!chosen) {
@@ -34,6 +37,19 @@ export function stampedSha(zeropsYaml: string, setup: string): string | undefine
       available,
     });
   }
+  const build = chosen.build;
+  if (operation === 'BUILD_AND_DEPLOY' && !(isRecord(build) && build.deployFiles !== undefined)) {
+    throw badRequest('zeropsYamlInvalidParameter', `setup "${setup}": build.deployFiles is required to build`, { parameter: 'build.deployFiles', setup });
+  }
+  return chosen;
+}
+
+/**
+ * The stamped SHA for `setup`, or undefined when the setup does not stamp one.
+ * Throws a 400 Zerops error for a zerops.yaml the platform would refuse.
+ */
+export function stampedSha(zeropsYaml: string, setup: string, operation: YamlOperation): string | undefined {
+  const chosen = chosenSetup(zeropsYaml, setup, operation);
   const run = chosen.run;
   const env = isRecord(run) ? run.envVariables : undefined;
   const stamped = isRecord(env) ? env[STAMP_VARIABLE] : undefined;

@@ -8,7 +8,7 @@ import type { RolloutContext } from './context.js';
 import { Stopped } from './context.js';
 import type { PlannedService } from './plan.js';
 import { describeProcessEnd, waitForProcess } from './process.js';
-import { awaitDeployable } from './service-status.js';
+import { readyToDeploy } from './preflight.js';
 import type { ServiceRecord } from './records.js';
 import { verifyService } from './verify.js';
 
@@ -27,7 +27,7 @@ const CLOCK_SKEW_MS = 30_000;
 export async function deployAndVerify(ctx: RolloutContext, svc: PlannedService, rec: ServiceRecord, deadline: number): Promise<PipelineResult> {
   rec.startedAt = ctx.clock.now();
   try {
-    await awaitDeployable(ctx, svc, deadline);
+    await readyToDeploy(ctx, svc, deadline);
     const { process, versionId } = await startDeploy(ctx, svc, rec);
     rec.deployedVersionId = versionId;
     rec.processId = process.id;

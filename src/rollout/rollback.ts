@@ -84,10 +84,13 @@ async function cancelInFlight(ctx: RolloutContext, processId: string, host: stri
     const code = err instanceof HttpError && err.kind === 'status' ? err.apiCode : undefined;
     if (code !== undefined && ALREADY_OVER.has(code)) {
       ctx.log.info(`  ${host}: the deploy ended before it could be cancelled (${code}); rolling back from there.`);
-      return;
+    } else if (code === 'processCanNoLongerBeCanceled') {
+      ctx.log.info(`  ${host}: the deploy can no longer be cancelled; waiting for it to end before rolling back.`);
+    } else {
+      throw err;
     }
-    if (code !== 'processCanNoLongerBeCanceled') throw err;
-    ctx.log.info(`  ${host}: the deploy can no longer be cancelled; waiting for it to end before rolling back.`);
+    // Either way the process is read until it has ended (one read when it truly has): a deploy that
+    // activates after our re-activation would undo the rollback.
     const end = await waitForProcess(ctx, processId, host, deadline);
     if (end.status === 'TIMEOUT') throw new RolloutError('zerops', `the deploy could not be cancelled and had not ended by the rollback deadline (${end.detail})`);
     return;

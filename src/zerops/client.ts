@@ -74,6 +74,28 @@ export class ZeropsClient {
     return all;
   }
 
+  /**
+   * Asks the platform whether it takes this zerops.yaml for the service, as zcli does before
+   * every push (SDK body.ZeropsYamlValidation → output.Success); a refusal is an HTTP 400.
+   */
+  async validateZeropsYaml(service: ServiceStack & { typeId: string; typeVersion: string }, zeropsYaml: string, setup: string, operation: 'BUILD_AND_DEPLOY' | 'DEPLOY', signal?: AbortSignal): Promise<void> {
+    await this.http.send({
+      method: 'POST',
+      url: `${API}/service-stack/zerops-yaml-validation`,
+      what: `validate zerops.yaml for ${service.hostname}`,
+      json: {
+        serviceStackName: service.hostname,
+        serviceStackTypeId: service.typeId,
+        serviceStackTypeVersionName: service.typeVersion,
+        zeropsYaml,
+        operation,
+        zeropsYamlSetup: setup,
+      },
+      idempotent: true,
+      signal,
+    });
+  }
+
   async getService(serviceId: string, hostname: string, signal?: AbortSignal): Promise<ServiceStack> {
     const res = await this.http.send({ method: 'GET', url: `${API}/service-stack/${enc(serviceId)}`, what: `read service ${hostname}`, signal });
     return parseService(res.data);

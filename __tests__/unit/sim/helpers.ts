@@ -45,7 +45,7 @@ export function zerops(sim: Simulator, token = ZEROPS_TOKEN) {
 
 export function zeropsYaml(setup: string, stampedSha?: string): string {
   const env = stampedSha ? `\n    run:\n      envVariables:\n        ZEROPS_ROLLOUT_SHA: ${stampedSha}` : '\n    run:\n      start: node server.js';
-  return `zerops:\n  - setup: ${setup}\n    build:\n      buildCommands: [npm ci]${env}\n`;
+  return `zerops:\n  - setup: ${setup}\n    build:\n      buildCommands: [npm ci]\n      deployFiles: ./${env}\n`;
 }
 
 /** Creates a version, uploads a body and starts build-and-deploy; returns the version id and process. */

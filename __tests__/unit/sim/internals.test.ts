@@ -77,9 +77,12 @@ describe('paging', () => {
 
 describe('zerops.yaml stamping', () => {
   it('keeps a numeric-looking SHA as written and explains structural problems', () => {
-    expect(stampedSha('zerops:\n  - setup: app\n    run:\n      envVariables:\n        ZEROPS_ROLLOUT_SHA: 0123456\n', 'app')).toBe('0123456');
-    expect(stampedSha('zerops:\n  - setup: app\n', 'app')).toBeUndefined();
-    expect(() => stampedSha('setup: app\n', 'app')).toThrow();
+    expect(stampedSha('zerops:\n  - setup: app\n    run:\n      envVariables:\n        ZEROPS_ROLLOUT_SHA: 0123456\n', 'app', 'DEPLOY')).toBe('0123456');
+    expect(stampedSha('zerops:\n  - setup: app\n', 'app', 'DEPLOY')).toBeUndefined();
+    expect(() => stampedSha('setup: app\n', 'app', 'DEPLOY')).toThrow();
+    // A build needs build.deployFiles; a deploy of a prebuilt artifact does not.
+    expect(() => stampedSha('zerops:\n  - setup: app\n    build:\n      base: nodejs@22\n', 'app', 'BUILD_AND_DEPLOY')).toThrow();
+    expect(stampedSha('zerops:\n  - setup: app\n    build:\n      deployFiles: ./\n', 'app', 'BUILD_AND_DEPLOY')).toBeUndefined();
   });
 });
 
