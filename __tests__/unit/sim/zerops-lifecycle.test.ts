@@ -248,12 +248,18 @@ describe('deploy preconditions', () => {
       { hostname: 'core', category: 'CORE', isSystem: true },
       { hostname: 'stopped', status: 'STOPPED', versions: [{ sha: sha(1) }, { sha: sha(2) }] },
       { hostname: 'creating', status: 'CREATING' },
+      { hostname: 'files', type: 'object-storage' },
+      { hostname: 'disk', type: 'shared-storage' },
     ]));
     const api = zerops(sim);
     const db = await api.post(`/service-stack/${await api.serviceId('db')}/app-version`, { name: 'x' });
     expect(db.status).toBe(400);
     expect(db.body.error.code).toBe('userServiceStackRequired');
     expect((await api.post(`/service-stack/${await api.serviceId('core')}/app-version`, { name: 'x' })).body.error.code).toBe('serviceStackIsSystemNotSupported');
+    // The SDK's category enum names storage services OBJECT_STORAGE / SHARED_STORAGE.
+    const files = (await api.get(`/service-stack/${await api.serviceId('files')}`)).body;
+    const disk = (await api.get(`/service-stack/${await api.serviceId('disk')}`)).body;
+    expect([files.serviceStackTypeInfo.serviceStackTypeCategory, disk.serviceStackTypeInfo.serviceStackTypeCategory]).toEqual(['OBJECT_STORAGE', 'SHARED_STORAGE']);
     const backup = sim.service('stopped').versions.find((v) => v.status === 'BACKUP')?.id;
     const redeploy = await api.put(`/app-version/${backup}/deploy`, { zeropsYaml: null, zeropsYamlSetup: null });
     expect(redeploy.status).toBe(400);
