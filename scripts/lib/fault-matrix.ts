@@ -223,6 +223,9 @@ export const PHASES: readonly PhaseDef[] = [
     arm: { at: 'start' },
     recovered: 'success',
     story: 'streaming the archive to the pre-signed upload URL (idempotent: retried with a fresh stream)',
+    // Any 2xx from the upload host is success and its body is not read (zcli does the same); this
+    // fault's 200 stored nothing, so the platform refuses the build and nothing is deployed.
+    transient: { malformed: { expect: failed(/start build-and-deploy of api failed: HTTP 400 \(appVersionDataNotAvailable\)/, 'no-deploy'), note: 'a 200 that stored nothing: the build is refused, nothing deployed' } },
     persistent: {
       '500': { expect: failed(/upload the archive for api failed: HTTP 500/, 'no-deploy'), note: 'the upload never succeeds: no deploy call' },
     },
@@ -281,7 +284,8 @@ export const PHASES: readonly PhaseDef[] = [
     recovered: 'success',
     story: 'reading the service to confirm Zerops reports the new version ACTIVE',
     persistent: {
-      '500': { expect: failed(/api: not verified within verify-timeout: read service api failed: HTTP 500/, 'any'), note: 'never verified: the canary fails, the batch is never touched' },
+      // The service is read again before its first change (status, type for the zerops.yaml check): that read fails first.
+      '500': { expect: failed(/api: read service api failed: HTTP 500/, 'no-deploy'), note: 'the canary cannot be read before its first change: nothing is deployed, the batch is never touched' },
     },
   },
   {
