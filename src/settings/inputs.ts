@@ -28,7 +28,7 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'zerops-yaml', actionDefault: '', description: 'Path of the zerops.yaml sent with each deploy. Default: `zerops.yaml` or `zerops.yml` in `source-dir`.' },
   { name: 'setup', actionDefault: '', description: 'zerops.yaml setup name. Default: each service\'s hostname.' },
   { name: 'target', actionDefault: '', description: 'SHA, short SHA, tag or branch to release; resolved to one full SHA. Default: the triggering commit (`GITHUB_SHA`).' },
-  { name: 'required-checks', actionDefault: '', description: 'Check/status names or `*` globs that must be green, newline- or comma-separated. Default: every check and status reported on the commit except this workflow run\'s own (plus the branch ruleset\'s required checks on GitHub).' },
+  { name: 'required-checks', actionDefault: '', description: 'Check/status names or `*` globs that must be green, newline- or comma-separated. Default: every check and status reported on the commit except this workflow run\'s own (plus the branch\'s required checks: GitHub rulesets and classic protection, Gitea branch protection).' },
   { name: 'ignore-checks', actionDefault: '', description: 'Check/status names or `*` globs never waited on when `required-checks` is empty — e.g. the jobs of your other deploy workflows, so two of them on one commit do not wait for each other.' },
   { name: 'checks-timeout', actionDefault: '60m', description: 'How long to wait for the required checks to go green.' },
   { name: 'poll-interval', actionDefault: '10s', description: 'Interval of every polling loop (checks, processes, verification, soak, kill switch).' },
