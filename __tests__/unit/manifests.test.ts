@@ -11,7 +11,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { convertActionTemplate, parseAction, type ActionRunsNode } from '@actions/workflow-parser/actions/index';
-import { actionManifest, expressionProblems } from '../../scripts/lib/action-manifest.js';
+import { actionManifest, actionManifestDoc, expressionProblems, manifestText, MARKETPLACE_DESCRIPTION_LIMIT } from '../../scripts/lib/action-manifest.js';
+import { parse } from 'yaml';
 import { INPUTS, OUTPUTS, type InputSpec } from '../../src/settings/inputs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -130,6 +131,21 @@ describe('the generator refuses a manifest the runner would not load', () => {
       const parserDescription = loadAction('m.yml', `name: t\ndescription: t\ninputs:\n  x:\n    description: ${JSON.stringify(sample)}\nruns:\n  using: node24\n  main: i.js\n`).errors.length === 0;
       if (asDescription) expect(parserDescription).toBe(true);
     }
+  });
+});
+
+// Rules GitHub applies only when a release is published to the Marketplace; the parser
+// does not know them, so a manifest that breaks one loads fine and then cannot be listed.
+describe('the root action.yml can be listed on GitHub Marketplace', () => {
+  it('has a description shorter than 125 characters', () => {
+    const doc = parse(read('action.yml')) as { description: string };
+    expect(doc.description.length).toBeLessThan(MARKETPLACE_DESCRIPTION_LIMIT);
+  });
+
+  it('the generator refuses a description Marketplace would refuse', () => {
+    const doc = actionManifestDoc('node24', 'dist/index.js', INPUTS, OUTPUTS);
+    expect(() => manifestText({ ...doc, description: 'x'.repeat(125) })).toThrow(/description: 125 characters — Marketplace requires fewer than 125/);
+    expect(() => manifestText({ ...doc, description: 'x'.repeat(124) })).not.toThrow();
   });
 });
 

@@ -14,6 +14,20 @@ const EXPRESSION_START = '${{';
 /** The whole default is one reference into a context the runner allows in input defaults. */
 const ALLOWED_DEFAULT = /^\$\{\{\s*(?:github|strategy|matrix|job|runner)(?:\.[A-Za-z_][A-Za-z0-9_-]*)+\s*\}\}$/;
 
+/** GitHub Marketplace refuses to list an action whose description is not "less than 125 characters". */
+export const MARKETPLACE_DESCRIPTION_LIMIT = 125;
+const DESCRIPTION = 'Release a verified commit to a Zerops production project: green checks, live kill switch, canary, soak, batches, rollback.';
+
+/** What GitHub Marketplace would refuse when the release is published (the runner itself does not check these). */
+export function marketplaceProblems(doc: Record<string, unknown>): string[] {
+  const description = typeof doc.description === 'string' ? doc.description : '';
+  if (description.length === 0) return ['description: empty — Marketplace needs one'];
+  if (description.length >= MARKETPLACE_DESCRIPTION_LIMIT) {
+    return [`description: ${description.length} characters — Marketplace requires fewer than ${MARKETPLACE_DESCRIPTION_LIMIT}`];
+  }
+  return [];
+}
+
 /** Every string in the manifest that holds an expression the runner would reject, with its path. */
 export function expressionProblems(doc: unknown, path: string[] = []): string[] {
   if (typeof doc === 'string') {
@@ -45,7 +59,7 @@ export function actionManifestDoc(using: NodeRuntime, main: string, inputTable: 
   for (const o of outputTable) outputs[o.name] = { description: o.description };
   return {
     name: using === 'node24' ? 'Zerops Rollout' : 'Zerops Rollout (node20)',
-    description: 'Release a verified commit to a production Zerops project: green checks, a live kill switch, canary, soak, batches, verification, rollback.',
+    description: DESCRIPTION,
     author: 'zerops-rollout',
     branding: { icon: 'upload-cloud', color: 'blue' },
     inputs,
@@ -56,10 +70,14 @@ export function actionManifestDoc(using: NodeRuntime, main: string, inputTable: 
 
 /** The manifest's YAML text; throws, naming every offending string, when the runner would reject it. */
 export function actionManifest(using: NodeRuntime, main: string, inputTable: readonly InputSpec[], outputTable: readonly OutputSpec[]): string {
-  const doc = actionManifestDoc(using, main, inputTable, outputTable);
-  const problems = expressionProblems(doc);
+  return manifestText(actionManifestDoc(using, main, inputTable, outputTable));
+}
+
+/** YAML text of a manifest document, refused when the runner or Marketplace would reject it. */
+export function manifestText(doc: Record<string, unknown>): string {
+  const problems = [...expressionProblems(doc), ...marketplaceProblems(doc)];
   if (problems.length > 0) {
-    throw new Error(`refusing to write an action manifest GitHub's runner would not load:\n  ${problems.join('\n  ')}`);
+    throw new Error(`refusing to write an action manifest GitHub would not load or list:\n  ${problems.join('\n  ')}`);
   }
   return HEADER + stringify(doc, { lineWidth: 0 });
 }
