@@ -22,7 +22,11 @@ function release(s: Simulator, forge: ForgeName, inputs: Record<string, string>,
 }
 
 const reason = (run: ActionRun): string => String(run.report?.reason ?? '');
-const compares = (s: Simulator, forge: ForgeName) => forgeRequests(s, forge).filter((e) => /\/compare\/[0-9a-f]{40}\.\.\.[0-9a-f]{40}$/.test(e.path));
+/** Ancestry questions: GitHub's compare of two SHAs, Gitea's commit list `sha=A&not=D` (1.22's compare refuses SHAs). */
+const compares = (s: Simulator, forge: ForgeName) =>
+  forgeRequests(s, forge)
+    .filter((e) => (forge === 'github' ? /\/compare\/[0-9a-f]{40}\.\.\.[0-9a-f]{40}$/.test(e.path) : e.path.endsWith('/commits') && e.query.not !== undefined))
+    .map((e) => (forge === 'github' ? e : { ...e, path: `${e.path}?sha=${e.query.sha}&not=${e.query.not}` }));
 
 describe.each(FORGES)('target and allowed refs on %s', (forge) => {
   it(
