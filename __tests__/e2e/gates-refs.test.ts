@@ -142,3 +142,27 @@ describe.each(FORGES)('target and allowed refs on %s', (forge) => {
     T,
   );
 });
+
+describe('ref policy when the forge cannot answer', () => {
+  it(
+    'gitea: an ancestry question answered 404 refuses with "could not tell", not with "is not an ancestor"',
+    async () => {
+      const s = await start(
+        world({
+          shas: repo.shas,
+          forge: 'gitea',
+          checksOn: middle,
+          faults: [{ server: 'gitea', method: 'GET', path: '/api/v1/repos/acme/shop/commits', respond: { status: 404, body: JSON.stringify({ message: 'The target couldn\'t be found.' }) } }],
+        }),
+      );
+      const run = await release(s, 'gitea', { target: middle });
+
+      expect(run.outputs.result).toBe('failed');
+      expect(run.report?.reasonCode).toBe('ref-policy');
+      expect(reason(run)).toContain(`Target ${middle.slice(0, 12)} could not be shown to be the tip or an ancestor of an allowed ref`);
+      expect(reason(run)).toContain('acme/shop could not tell for `refs/heads/main`');
+      expect(zeropsRequests(s)).toEqual([]);
+    },
+    T,
+  );
+});
