@@ -239,6 +239,7 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
   const statusStates = name === 'github' ? GITHUB_STATUS_STATES : GITEA_STATUS_STATES;
   checkRows('statuses', (row, path) => {
     if (!isRecord(row)) return p.add(path, 'must be an object');
+    if (name === 'gitea' && row.id !== undefined) p.add(`${path}.id`, 'Gitea numbers statuses per commit (1, 2, 3…); remove id');
     p.string(row.context, `${path}.context`, true);
     p.string(row.targetUrl, `${path}.targetUrl`);
     checkTimeline(p, row, path, (step, at) => {

@@ -5,7 +5,7 @@
 // variables readable by the repository owner or a site admin only, and no ETags.
 import { HttpError, Router, jsonReply, type Reply } from '../http.js';
 import { credentialOf, type RequestContext, type Route, type SimServer } from '../pipeline.js';
-import type { Step, StatusRow, Visible } from './checks.js';
+import type { Step } from './checks.js';
 import { conditional } from './conditional.js';
 import type { Commit } from './graph.js';
 import { pageHeaders, readPage, slicePage, type PageRequest, type PagingRules } from './paging.js';
