@@ -78,4 +78,15 @@ describe('throttled answers', () => {
     const read = await readVariableWith(client, '/repos/acme/shop/actions/variables/X', {}, 'value', { forbiddenHint: 'hint' });
     expect(read.kind).toBe('unreadable');
   });
+
+  it('says "rate limited", not "cannot see", when the visibility check itself is throttled', async () => {
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (_req: unknown, res: import('node:http').ServerResponse): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const { client, server } = await setup([json(404, { message: 'Not Found' }), json(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0' })]);
+    const read = await readVariableWith(client, '/repos/acme/shop/actions/variables/X', {}, 'value', { forbiddenHint: 'hint' });
+    expect(read).toEqual({ kind: 'unreadable', detail: expect.stringMatching(/rate limited/) });
+    expect(server.requests.map((r) => r.url)).toEqual(['/repos/acme/shop/actions/variables/X', '/repos/acme/shop']);
+  });
 });

@@ -67,6 +67,10 @@ async function repositoryUnseen(client: HttpClient, repoUrl: string, headers: Re
     return null;
   }
   if (res.status === 401) return { kind: 'unreadable', detail: 'HTTP 401: the control-token is invalid or expired' };
+  const said = (res.data as { message?: unknown } | null)?.message;
+  if (res.status === 403 && (res.headers['x-ratelimit-remaining'] === '0' || (typeof said === 'string' && /rate limit/i.test(said)))) {
+    return { kind: 'unreadable', detail: 'HTTP 403: rate limited while checking the control-token can see the repository' };
+  }
   return {
     kind: 'unreadable',
     detail: `the control-token cannot see this repository (HTTP ${res.status} on the repository itself), so a missing variable cannot be told from a hidden one. Give the control-token access to this repository`,
