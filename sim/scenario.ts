@@ -137,8 +137,12 @@ export interface StatusSpec extends TimelineStep {
 
 export interface ForgeTokenSpec {
   value: string;
-  /** May read Actions variables (else 403). */
+  /** GitHub: may read Actions variables (else 403). Gitea decides by `role` instead. */
   variables?: boolean;
+  /** Gitea: who the token belongs to; only `owner` and `site-admin` may read variables (default `reader`). */
+  role?: GiteaRole;
+  /** The token can see the repository (default true); when false every repository route answers 404. */
+  seesRepo?: boolean;
   /** May create deployments (GitHub; default true). */
   deployments?: boolean;
   /** Primary rate limit for this token (GitHub; default the forge's). */
@@ -168,9 +172,19 @@ export interface GithubScenario extends ForgeScenario {
   rateLimit?: number;
 }
 
+export type GiteaRole = 'owner' | 'site-admin' | 'admin-collaborator' | 'reader';
+
 export interface GiteaScenario extends ForgeScenario {
   /** `limit` is clamped to this silently (default 50). */
   maxLimit?: number;
+  /** 1.22 (default): compare takes branch and tag names only; 1.23: commit SHAs too. */
+  version?: '1.22' | '1.23';
+  /** Install under a sub-path (ROOT_URL https://host/gitea/), e.g. '/gitea'. */
+  subPath?: string;
+  /** Variable lookups match the stored (upper-case) name exactly instead of upper-casing the asked name. */
+  variableNamesExact?: boolean;
+  /** Send ETags and answer If-None-Match with 304 (not documented for Gitea; off by default). */
+  etags?: boolean;
 }
 
 export class ScenarioError extends Error {

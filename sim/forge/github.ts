@@ -51,7 +51,7 @@ export class GithubApi implements SimServer<ForgeToken> {
     const route = (method: string, path: string, handle: Route<ForgeToken>['handle']): void => {
       this.router.add(method, `/repos/:owner/:repo${path}`, {
         handle: (ctx, token) => {
-          if (!repo.matches(ctx.params.owner, ctx.params.repo)) throw githubError(404, 'Not Found');
+          if (!repo.visibleTo(token, ctx.params.owner, ctx.params.repo)) throw githubError(404, 'Not Found');
           return handle(ctx, token);
         },
       });
