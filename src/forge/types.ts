@@ -12,9 +12,12 @@ export interface CheckRow {
   /** The forge's own words, e.g. `completed/timed_out`, `error`, `warning`. */
   raw: string;
   url: string | null;
+  /** Monotonic per kind: the newest check run of a source is the highest id. */
   id: number;
-  /** When it started/updated; breaks ties between rows with the same name. */
+  /** When it started/updated (ISO 8601, any offset; may be empty): orders statuses. */
   at: string;
+  /** Who reports it: for a check run its app and check suite (workflow run); rows of one name from different sources must each pass. */
+  source?: string;
   /** Reported by this very workflow run (never waited on). */
   ownRun: boolean;
 }

@@ -11,7 +11,7 @@ import type { Clock } from '../util/sleep.js';
 
 export interface RequiredCheck {
   name: string;
-  /** Required by its exact name (input or ruleset): `skipped`/`neutral` do not count as green. */
+  /** Required by its exact name (input or ruleset/branch protection), not only because it was reported. */
   explicit: boolean;
   state: CheckState | 'missing';
   raw: string;
@@ -25,12 +25,39 @@ export interface ChecksEvaluation {
   required: RequiredCheck[];
 }
 
-/** Keeps the newest row per name: latest start/update, then highest id. */
-export function newestPerName(rows: readonly CheckRow[]): Map<string, CheckRow> {
+/**
+ * Whether `a` is newer than `b` (same kind, name and source). Check-run ids are monotonic and
+ * always set, while `started_at` is null on a queued re-run; statuses are ordered by time
+ * (parsed: Gitea sends local offsets, so strings do not sort) and then id.
+ */
+function isNewer(a: CheckRow, b: CheckRow): boolean {
+  if (a.kind === 'check-run' && b.kind === 'check-run') return a.id > b.id;
+  const ta = Date.parse(a.at);
+  const tb = Date.parse(b.at);
+  if (Number.isFinite(ta) && Number.isFinite(tb) && ta !== tb) return ta > tb;
+  if (Number.isFinite(ta) !== Number.isFinite(tb)) return !Number.isFinite(ta); // no time yet = just created
+  return a.id > b.id;
+}
+
+/** Newest row per (kind, name, source): a check run and a status of one name, or check runs of one name from different workflows/apps, are separate checks that must each pass. */
+export function newestPerSource(rows: readonly CheckRow[]): CheckRow[] {
   const out = new Map<string, CheckRow>();
   for (const row of rows) {
+    const key = `${row.kind}\u0000${row.name}\u0000${row.source ?? ''}`;
+    const prev = out.get(key);
+    if (!prev || isNewer(row, prev)) out.set(key, row);
+  }
+  return [...out.values()];
+}
+
+const SEVERITY: Record<CheckState, number> = { failure: 3, pending: 2, neutral: 1, skipped: 1, success: 0 };
+
+/** One row per name: the worst of its sources' newest rows (any failure fails, any pending waits). */
+export function verdictRowPerName(rows: readonly CheckRow[]): Map<string, CheckRow> {
+  const out = new Map<string, CheckRow>();
+  for (const row of newestPerSource(rows)) {
     const prev = out.get(row.name);
-    if (!prev || row.at > prev.at || (row.at === prev.at && row.id > prev.id)) out.set(row.name, row);
+    if (!prev || SEVERITY[row.state] > SEVERITY[prev.state]) out.set(row.name, row);
   }
   return out;
 }
@@ -43,7 +70,7 @@ export function evaluateChecks(
 ): ChecksEvaluation {
   // Ignored checks never count unless required by name (input or ruleset).
   const ignored = ignorePatterns.map((p) => globToRegExp(p));
-  const latest = newestPerName(rows.filter((r) => !r.ownRun));
+  const latest = verdictRowPerName(rows.filter((r) => !r.ownRun));
   const candidates = [...latest.keys()].filter((n) => !ignored.some((re) => re.test(n)));
   const required: RequiredCheck[] = [];
   const add = (name: string, explicit: boolean) => {
@@ -68,8 +95,9 @@ export function evaluateChecks(
     for (const name of candidates.sort()) add(name, false);
   }
 
-  const green = (r: RequiredCheck) => r.state === 'success' || (!r.explicit && (r.state === 'skipped' || r.state === 'neutral'));
-  const failed = (r: RequiredCheck) => r.state === 'failure' || (r.explicit && (r.state === 'skipped' || r.state === 'neutral'));
+  // GitHub counts a skipped or neutral required check as passing (a job skipped by `if:` or a path filter).
+  const green = (r: RequiredCheck) => r.state === 'success' || r.state === 'skipped' || r.state === 'neutral';
+  const failed = (r: RequiredCheck) => r.state === 'failure';
   let verdict: ChecksVerdict = 'pending';
   if (required.some(failed)) verdict = 'failed';
   else if (required.length > 0 && required.every(green)) verdict = 'green';
