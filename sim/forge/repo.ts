@@ -13,6 +13,8 @@ export interface ForgeToken {
   deployments: boolean;
   rateLimit: number;
   remaining: number;
+  /** GITHUB_TOKEN: spends the repository's shared budget instead of its own. */
+  jobToken: boolean;
 }
 
 export interface Variable {
@@ -63,6 +65,10 @@ export class ForgeRepo {
   readonly variables = new Map<string, Variable>();
   /** Branch → required status check contexts (GitHub rulesets). */
   readonly rules = new Map<string, string[]>();
+  /** Other (non-status-check) rules listed before the required checks (GitHub; pagination). */
+  readonly rulesBefore: number;
+  /** Branch → contexts required by branch protection (GitHub classic; Gitea globs). */
+  readonly protection = new Map<string, string[]>();
   readonly run: WorkflowRun | null;
   readonly deployments = new Map<number, Deployment>();
   /** Gitea's silent page-size cap. */
@@ -106,10 +112,12 @@ export class ForgeRepo {
 
     for (const spec of scenario.tokens ?? []) {
       const rateLimit = spec.rateLimit ?? github.rateLimit ?? DEFAULT_RATE_LIMIT;
-      this.tokens.set(spec.value, { value: spec.value, variables: spec.variables ?? false, deployments: spec.deployments ?? true, rateLimit, remaining: rateLimit });
+      this.tokens.set(spec.value, { value: spec.value, variables: spec.variables ?? false, deployments: spec.deployments ?? true, rateLimit, remaining: rateLimit, jobToken: spec.jobToken ?? false });
     }
     for (const [name, value] of Object.entries(scenario.variables ?? {})) this.setVariable(name, String(value));
     for (const [branch, contexts] of Object.entries(github.rules ?? {})) this.rules.set(branch, [...contexts]);
+    for (const [branch, contexts] of Object.entries(scenario.protection ?? {})) this.protection.set(branch, [...contexts]);
+    this.rulesBefore = github.rulesBefore ?? 0;
     this.run = github.run
       ? { id: github.run.id, checkSuiteId: github.run.checkSuiteId, headSha: github.run.headSha ?? this.headOf(this.defaultBranch) ?? null, status: github.run.status ?? 'in_progress' }
       : null;

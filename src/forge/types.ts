@@ -28,6 +28,17 @@ export type VariableRead =
   | { kind: 'forbidden'; detail: string }
   | { kind: 'unreadable'; detail: string };
 
+export interface BranchRequirements {
+  /** Exact context names. */
+  contexts: string[];
+  /** Glob patterns (Gitea's `status_check_contexts`). */
+  patterns: string[];
+  /** Where they were read, for the log: "ruleset", "branch protection". */
+  sources: string[];
+}
+
+export const NO_REQUIREMENTS: BranchRequirements = { contexts: [], patterns: [], sources: [] };
+
 export interface NamedRef {
   name: string;
   sha: string;
@@ -49,12 +60,18 @@ export interface Forge {
   branchTip(branch: string): Promise<string | null>;
   /** Branches or tags with their commit, at most `limit`. */
   listRefs(kind: 'branch' | 'tag', limit: number): Promise<NamedRef[]>;
-  /** Whether `ancestor` is `descendant` or reachable from it; null when the forge cannot tell. */
-  isAncestor(ancestor: string, descendant: string): Promise<boolean | null>;
+  /**
+   * Whether `ancestor` is `descendant` or reachable from it; null when the forge cannot tell.
+   * `likely`: the caller expects yes, so the forge asks the question whose yes-answer is cheap.
+   */
+  isAncestor(ancestor: string, descendant: string, likely?: boolean): Promise<boolean | null>;
   /** Every check run and status on the commit (newest row per name decided by the caller). */
   readChecks(sha: string): Promise<CheckRow[]>;
-  /** Contexts a branch ruleset requires (GitHub); [] when none or unreadable. */
-  requiredByRules(branch: string): Promise<string[]>;
+  /**
+   * Checks the branch requires before a merge: GitHub rulesets and classic branch protection,
+   * Gitea branch protection. Throws when it cannot tell (rate limit, 5xx, timeout).
+   */
+  requiredChecks(branch: string): Promise<BranchRequirements>;
   /** Live read of a repository Actions variable with the control token. */
   readVariable(name: string): Promise<VariableRead>;
   /** GitHub Deployments; null on Gitea. */

@@ -1,7 +1,8 @@
 // The checks gate: the target commit's required checks must all be green. It fails
 // closed — a failure stops at once, a missing or pending check is waited for until
 // `checks-timeout`, and finding nothing to wait for is never success.
-import type { CheckRow, CheckState, Forge } from '../forge/types.js';
+import { NO_REQUIREMENTS, type BranchRequirements, type CheckRow, type CheckState, type Forge } from '../forge/types.js';
+import { SECONDARY_LIMIT_WAIT_MS } from '../http/client.js';
 import { HttpError } from '../http/errors.js';
 import type { Logger } from '../ports.js';
 import { formatDuration } from '../util/duration.js';
@@ -67,6 +68,8 @@ export function evaluateChecks(
   requiredPatterns: readonly string[],
   rulesRequired: readonly string[],
   ignorePatterns: readonly string[] = [],
+  /** Glob patterns the branch requires (Gitea branch protection). */
+  rulesPatterns: readonly string[] = [],
 ): ChecksEvaluation {
   // Ignored checks never count unless required by name (input or ruleset).
   const ignored = ignorePatterns.map((p) => globToRegExp(p));
@@ -79,19 +82,22 @@ export function evaluateChecks(
     required.push(row ? { name, explicit, state: row.state, raw: row.raw, url: row.url } : { name, explicit, state: 'missing', raw: 'not reported yet', url: null });
   };
 
+  // A glob waits (as missing) until something matches it.
+  const addMatches = (pattern: string, pool: readonly string[]) => {
+    const re = globToRegExp(pattern);
+    const matches = pool.filter((n) => re.test(n)).sort();
+    if (matches.length === 0) add(pattern, false);
+    for (const n of matches) add(n, false);
+  };
   if (requiredPatterns.length > 0) {
     for (const pattern of requiredPatterns) {
-      if (!hasGlob(pattern)) {
-        add(pattern, true);
-        continue;
-      }
-      const re = globToRegExp(pattern);
-      const matches = candidates.filter((n) => re.test(n)).sort();
-      if (matches.length === 0) add(pattern, false);
-      for (const n of matches) add(n, false);
+      if (hasGlob(pattern)) addMatches(pattern, candidates);
+      else add(pattern, true);
     }
   } else {
     for (const name of rulesRequired) add(name, true);
+    // Branch-protection globs are required like names: ignore-checks does not remove their matches.
+    for (const pattern of rulesPatterns) addMatches(pattern, [...latest.keys()]);
     for (const name of candidates.sort()) add(name, false);
   }
 
@@ -114,7 +120,7 @@ export interface WaitForChecksOptions {
   sha: string;
   requiredPatterns: readonly string[];
   ignorePatterns?: readonly string[];
-  /** Branch whose ruleset names required checks (GitHub), when the required list is implicit. */
+  /** Branch whose rulesets / protection name required checks, when the required list is implicit. */
   rulesBranch: string | null;
   timeoutMs: number;
   pollIntervalMs: number;
@@ -137,8 +143,8 @@ export interface ChecksResult extends ChecksEvaluation {
 export async function waitForChecks(o: WaitForChecksOptions): Promise<ChecksResult> {
   const started = o.clock.now();
   const deadline = started + o.timeoutMs;
-  const rulesRequired = o.requiredPatterns.length === 0 && o.rulesBranch ? await o.forge.requiredByRules(o.rulesBranch) : [];
-  if (rulesRequired.length > 0) o.log.info(`The ruleset of ${o.rulesBranch} requires: ${rulesRequired.join(', ')}`);
+  // What the branch requires (rulesets, branch protection) is read once; without it the gate cannot know what to wait for.
+  let branchRequires: BranchRequirements | null = o.requiredPatterns.length === 0 && o.rulesBranch ? null : NO_REQUIREMENTS;
   let lastPicture = '';
   let polls = 0;
   for (;;) {
@@ -146,15 +152,24 @@ export async function waitForChecks(o: WaitForChecksOptions): Promise<ChecksResu
     await o.onPoll?.();
     let evaluation: ChecksEvaluation;
     try {
-      evaluation = evaluateChecks(await o.forge.readChecks(o.sha), o.requiredPatterns, rulesRequired, o.ignorePatterns);
+      if (branchRequires === null) {
+        branchRequires = await o.forge.requiredChecks(o.rulesBranch as string);
+        const all = [...branchRequires.contexts, ...branchRequires.patterns];
+        if (all.length > 0) o.log.info(`The ${branchRequires.sources.join(' and ')} of ${o.rulesBranch} require${branchRequires.sources.length > 1 ? '' : 's'}: ${all.join(', ')}`);
+      }
+      evaluation = evaluateChecks(await o.forge.readChecks(o.sha), o.requiredPatterns, branchRequires.contexts, o.ignorePatterns, branchRequires.patterns);
     } catch (err) {
       // A rate limit whose reset falls inside the deadline is waited out; anything else fails closed.
-      if (err instanceof HttpError && err.rateLimited && err.retryAfterMs !== undefined && o.clock.now() + err.retryAfterMs < deadline && !o.once) {
-        o.log.warning(`Forge rate limit reached while reading checks; waiting ${formatDuration(err.retryAfterMs)} for it to reset.`, 'Rate limited');
-        await o.clock.sleep(err.retryAfterMs, o.signal);
+      const rateLimited = err instanceof HttpError && err.rateLimited;
+      const wait = rateLimited ? (err.retryAfterMs ?? SECONDARY_LIMIT_WAIT_MS) : 0;
+      if (rateLimited && o.clock.now() + wait < deadline && !o.once) {
+        o.log.warning(`Forge rate limit reached while reading checks; waiting ${formatDuration(wait)} for it to reset.`, 'Rate limited');
+        await o.clock.sleep(wait, o.signal);
         continue;
       }
-      throw new RolloutError('checks', `Could not read the checks of ${o.sha.slice(0, 12)}: ${err instanceof Error ? err.message : String(err)}`, 'Nothing was deployed.', { cause: err });
+      const what = branchRequires === null ? `the checks ${o.rulesBranch} requires (rulesets, branch protection)` : `the checks of ${o.sha.slice(0, 12)}`;
+      const why = rateLimited ? `rate limited for ${formatDuration(wait)}, past \`checks-timeout\`` : err instanceof Error ? err.message : String(err);
+      throw new RolloutError('checks', `Could not read ${what}: ${why}`, 'Nothing was deployed.', { cause: err });
     }
     const picture = evaluation.required.map((r) => `${r.name}=${r.state === 'missing' ? 'missing' : r.raw}`).join(', ');
     if (picture !== lastPicture) {

@@ -73,7 +73,7 @@ export async function checkRefPolicy(forge: Forge, sha: string, allowedRefs: rea
     if (seen.has(c.sha)) continue;
     seen.add(c.sha);
     if (compared++ >= MAX_ANCESTRY_CHECKS) break;
-    if (await forge.isAncestor(sha, c.sha)) return { allowedBy: c.ref, how: 'ancestor', checked: patterns };
+    if (await forge.isAncestor(sha, c.sha, true)) return { allowedBy: c.ref, how: 'ancestor', checked: patterns };
   }
   const matched = candidates.length === 0 ? 'no ref matched them' : `${candidates.length} matching ref(s), ${Math.min(compared, MAX_ANCESTRY_CHECKS)} compared`;
   throw new RolloutError(
