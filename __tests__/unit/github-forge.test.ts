@@ -148,6 +148,14 @@ describe('check lists', () => {
     expect(Math.max(...rows.map((r) => r.id))).toBe(queued?.id);
   });
 
+  it('still retries a 503 with retry-after itself; only rate-limit waits go to the gate', async () => {
+    const { sim: s, forge } = await setup({ checkRuns: { [c3]: [{ name: 'build', conclusion: 'success' }] } });
+    s.addFault({ server: 'github', path: '/repos/acme/shop/commits/*/check-runs', times: 1, respond: { status: 503, headers: { 'retry-after': '1' }, body: '{"message":"Service Unavailable"}' } });
+    const rows = await forge.readChecks(c3);
+    expect(rows.map((r) => r.name)).toEqual(['build']);
+    expect(githubLog(s).filter((e) => e.path.endsWith('/check-runs')).map((e) => e.status)).toEqual([503, 200]);
+  });
+
   it('refuses a next-page link that leaves the API origin (the token would go with it)', async () => {
     const { sim: s, forge } = await setup();
     s.addFault({

@@ -59,7 +59,7 @@ describe('HttpClient', () => {
   it.each([403, 429])('sees a secondary rate limit (%i, no retry-after, remaining > 0) and asks for at least a minute (M3)', async (status) => {
     const body = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' };
     const { server, client } = await setup([json(status, body, { 'x-ratelimit-remaining': '4321' }), json(200, {})]);
-    const err = await client.send({ method: 'GET', url: '/c', what: 'read checks', maxServerWaitMs: 1000 }).catch((e: unknown) => e);
+    const err = await client.send({ method: 'GET', url: '/c', what: 'read checks', maxRateLimitWaitMs: 1000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).rateLimited).toBe(true);
     expect((err as HttpError).retryAfterMs).toBe(60_000);

@@ -81,7 +81,7 @@ export class GitHubForge extends RestForge implements Forge {
    * Every page of a GitHub list, following the `Link` header's rel="next" (its URL may name
    * /repositories/{id}/…); stops when there is none. Next URLs must stay on the API origin.
    */
-  private async list<T>(rest: string, what: string, query: Record<string, string | number>, rows: (data: unknown) => T[], maxPages: number, extra: { conditional?: boolean; maxServerWaitMs?: number } = {}) {
+  private async list<T>(rest: string, what: string, query: Record<string, string | number>, rows: (data: unknown) => T[], maxPages: number, extra: { conditional?: boolean; maxRateLimitWaitMs?: number } = {}) {
     return followLinks(this.ctx.apiUrl, this.path(rest), { ...query, per_page: PER_PAGE }, maxPages, async (url, q) => {
       const res = await this.api.send({ method: 'GET', url, what, headers: HEADERS, query: q, ...extra });
       return { items: rows(res.data), link: res.headers.link };
@@ -102,7 +102,7 @@ export class GitHubForge extends RestForge implements Forge {
   async readChecks(sha: string): Promise<CheckRow[]> {
     const suite = await this.currentSuite();
     // Rate-limit waits go to the checks gate, which knows its deadline.
-    const extra = { conditional: true, maxServerWaitMs: 0 };
+    const extra = { conditional: true, maxRateLimitWaitMs: 0 };
     const runs = await this.list(`/commits/${sha}/check-runs`, 'read check runs', { filter: 'all' }, (data) => arr(obj(data, 'check runs').check_runs, 'check runs').map((r) => checkRunRow(obj(r, 'check run'), suite)), MAX_CHECK_PAGES, extra);
     const statuses = await this.list(`/commits/${sha}/statuses`, 'read commit statuses', {}, (data) => arr(data, 'commit statuses').map((r) => statusRow(obj(r, 'commit status'))), MAX_CHECK_PAGES, extra);
     if (!runs.complete || !statuses.complete) this.onWarning(`More than ${MAX_CHECK_PAGES * PER_PAGE} check rows on ${sha.slice(0, 7)}; the rest were not read.`);
@@ -132,7 +132,7 @@ export class GitHubForge extends RestForge implements Forge {
   async requiredChecks(branch: string): Promise<BranchRequirements> {
     const contexts = new Set<string>();
     const sources: string[] = [];
-    const wait = { maxServerWaitMs: 0 };
+    const wait = { maxRateLimitWaitMs: 0 };
     try {
       const { items } = await this.list(`/rules/branches/${encodeURIComponent(branch)}`, `read the rules of ${branch}`, {}, (data) => rulesetContexts(data), MAX_RULE_PAGES, wait);
       if (items.length > 0) sources.push('ruleset');

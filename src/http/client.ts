@@ -32,8 +32,8 @@ export interface RequestOptions {
   conditional?: boolean;
   /** Statuses that are answers, not errors (e.g. 404 for "variable not set"). */
   accept?: number[];
-  /** Longest server-requested wait this call sits out itself; a longer one is thrown (rateLimited, retryAfterMs) for a caller with its own deadline. */
-  maxServerWaitMs?: number;
+  /** Longest rate-limit wait this call sits out itself; a longer one is thrown (rateLimited, retryAfterMs) to a caller that has its own deadline. */
+  maxRateLimitWaitMs?: number;
   /** Attempts after the first; defaults to the client's policy, 0 for no retry. */
   retries?: number;
   signal?: AbortSignal;
@@ -113,7 +113,7 @@ export class HttpClient {
   async send<T = unknown>(req: RequestOptions): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? req.method === 'GET';
     const retries = req.retries ?? this.retry.retries;
-    const maxWait = Math.min(req.maxServerWaitMs ?? this.retry.maxServerWaitMs, this.retry.maxServerWaitMs);
+    const maxWait = (err: HttpError) => (err.rateLimited ? Math.min(req.maxRateLimitWaitMs ?? Infinity, this.retry.maxServerWaitMs) : this.retry.maxServerWaitMs);
     return pRetry(
       async (attempt) => {
         if (attempt > 1) this.stats.retries++;
@@ -132,14 +132,14 @@ export class HttpClient {
           if (!(error instanceof HttpError) || !retryable(error, idempotent) || retriesLeft <= 0) return;
           const wait = error.retryAfterMs;
           if (wait !== undefined && wait > 0) {
-            if (wait > maxWait) {
+            if (wait > maxWait(error)) {
               throw new HttpError({
                 kind: error.kind,
                 what: req.what,
                 status: error.status,
                 rateLimited: error.rateLimited,
                 retryAfterMs: wait,
-                detail: `${error.detail} — the server asks to wait ${Math.ceil(wait / 1000)}s, longer than the ${Math.ceil(maxWait / 1000)}s this call waits`,
+                detail: `${error.detail} — the server asks to wait ${Math.ceil(wait / 1000)}s, longer than the ${Math.ceil(maxWait(error) / 1000)}s this call waits`,
               });
             }
             this.opts.onRetry?.(`${req.what}: ${error.message}; waiting ${Math.ceil(wait / 1000)}s as the server asked`);
