@@ -67,6 +67,16 @@ describe('evaluateChecks', () => {
     expect(evaluateChecks([a, b, rerun], ['build'], []).verdict).toBe('green');
   });
 
+  it('counts only the named app\'s check runs for a context bound to an app (m14)', () => {
+    const other = row('ci/test', 'success', { kind: 'check-run', appId: 2, source: 'app:2/suite:1' });
+    const status = row('ci/test', 'success', { kind: 'status' });
+    const e = evaluateChecks([other, status], [], ['ci/test'], [], [], { 'ci/test': 15368 });
+    expect(e.verdict).toBe('pending');
+    expect(e.required[0]).toMatchObject({ state: 'missing', raw: 'not reported yet by app 15368' });
+    const fromApp = row('ci/test', 'success', { kind: 'check-run', appId: 15368, source: 'app:15368/suite:3' });
+    expect(evaluateChecks([other, status, fromApp], [], ['ci/test'], [], [], { 'ci/test': 15368 }).verdict).toBe('green');
+  });
+
   it('orders check runs by id, not by a nullable started_at (M9)', () => {
     const old = row('build', 'success', { id: 100, at: '2026-11-22T10:00:00Z', source: 's' });
     const queuedRerun = row('build', 'pending', { id: 200, at: '', source: 's' });

@@ -104,6 +104,15 @@ describe('required checks of a branch (M4, M5)', () => {
     }
   });
 
+  it('keeps a ruleset integration_id and a protection app_id as the app a context must come from (m14)', async () => {
+    const { sim: s, forge } = await setup({ protection: { main: ['legacy-ci'] } });
+    const rules = [{ type: 'required_status_checks', ruleset_id: 5, parameters: { strict_required_status_checks_policy: false, required_status_checks: [{ context: 'ci / test', integration_id: 15368 }, { context: 'lint' }] } }];
+    s.addFault({ server: 'github', path: '/repos/acme/shop/rules/branches/*', respond: { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(rules) } });
+    const req = await forge.requiredChecks('main');
+    expect(req.contexts.sort()).toEqual(['ci / test', 'legacy-ci', 'lint']);
+    expect(req.apps).toEqual({ 'ci / test': 15368 });
+  });
+
   it.each([
     ['secondary 403', githubRateLimitFault({ kind: 'secondary', status: 403, path: '/repos/acme/shop/rules/branches/*' })],
     ['secondary 429', githubRateLimitFault({ kind: 'secondary', status: 429, path: '/repos/acme/shop/rules/branches/*', retryAfterS: 120 })],

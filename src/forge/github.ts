@@ -131,24 +131,33 @@ export class GitHubForge extends RestForge implements Forge {
    */
   async requiredChecks(branch: string): Promise<BranchRequirements> {
     const contexts = new Set<string>();
+    const apps: Record<string, number> = {};
     const sources: string[] = [];
     const wait = { maxRateLimitWaitMs: 0 };
     try {
       const { items } = await this.list(`/rules/branches/${encodeURIComponent(branch)}`, `read the rules of ${branch}`, {}, (data) => rulesetContexts(data), MAX_RULE_PAGES, wait);
       if (items.length > 0) sources.push('ruleset');
-      for (const c of items) contexts.add(c);
+      for (const c of items) {
+        contexts.add(c.context);
+        if (c.app !== null) apps[c.context] = c.app;
+      }
     } catch (err) {
       if (!(isHttpStatus(err, 403, 404) && !err.rateLimited)) throw err;
       this.onWarning(`Could not read the rulesets of ${branch} (${err.detail}); only branch protection and reported checks are required.`);
     }
     const required = optObj(optObj(await this.readBranch(branch), BRANCH('protection')), PROTECTION('required_status_checks'));
-    const fromProtection = [
-      ...arr(required?.[REQUIRED('contexts')] ?? [], 'required contexts').filter((c): c is string => typeof c === 'string' && c !== ''),
-      ...arr(required?.[REQUIRED('checks')] ?? [], 'required checks').flatMap((c) => optStr(obj(c, 'required check'), 'context') ?? []),
-    ];
+    const fromProtection = arr(required?.[REQUIRED('contexts')] ?? [], 'required contexts').filter((c): c is string => typeof c === 'string' && c !== '');
+    for (const c of arr(required?.[REQUIRED('checks')] ?? [], 'required checks')) {
+      const check = obj(c, 'required check');
+      const name = optStr(check, 'context');
+      if (!name) continue;
+      fromProtection.push(name);
+      const app = optNum(check, 'app_id');
+      if (app !== null) apps[name] ??= app;
+    }
     if (fromProtection.length > 0) sources.push('branch protection');
     for (const c of fromProtection) contexts.add(c);
-    return { contexts: [...contexts], patterns: [], sources };
+    return { contexts: [...contexts], patterns: [], sources, apps };
   }
 
   readVariable(name: string): Promise<VariableRead> {
@@ -171,14 +180,15 @@ function namedRef(o: Json): NamedRef {
 }
 
 /** Contexts of the `required_status_checks` rules on one page of `GET /rules/branches/{b}`. */
-function rulesetContexts(data: unknown): string[] {
-  const out: string[] = [];
+function rulesetContexts(data: unknown): Array<{ context: string; app: number | null }> {
+  const out: Array<{ context: string; app: number | null }> = [];
   for (const rule of arr(data, 'rules')) {
     const r = obj(rule, 'rule');
     if (r.type !== 'required_status_checks') continue;
     for (const c of arr(optObj(r, 'parameters')?.[RULE_CHECKS('required_status_checks')] ?? [], 'required checks')) {
-      const name = optStr(obj(c, 'required check'), RULE_CHECK('context'));
-      if (name) out.push(name);
+      const check = obj(c, 'required check');
+      const name = optStr(check, RULE_CHECK('context'));
+      if (name) out.push({ context: name, app: optNum(check, RULE_CHECK('integration_id')) });
     }
   }
   return out;
@@ -197,6 +207,7 @@ function checkRunRow(r: Json, ownSuite: number | null): CheckRow {
     id: optNum(r, CHECK_RUN('id')) ?? 0,
     at: optStr(r, CHECK_RUN('started_at')) ?? optStr(r, CHECK_RUN('completed_at')) ?? '',
     source: `app:${app ?? '?'}/suite:${suite ?? '?'}`,
+    ...(app !== null ? { appId: app } : {}),
     ownRun: ownSuite !== null && suite === ownSuite,
   };
 }

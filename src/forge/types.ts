@@ -18,6 +18,8 @@ export interface CheckRow {
   at: string;
   /** Who reports it: for a check run its app and check suite (workflow run); rows of one name from different sources must each pass. */
   source?: string;
+  /** The GitHub App that reported a check run. */
+  appId?: number;
   /** Reported by this very workflow run (never waited on). */
   ownRun: boolean;
 }
@@ -35,6 +37,8 @@ export interface BranchRequirements {
   patterns: string[];
   /** Where they were read, for the log: "ruleset", "branch protection". */
   sources: string[];
+  /** Context → the only app (GitHub App id) whose check run satisfies it (ruleset `integration_id`, protection `app_id`). */
+  apps?: Record<string, number>;
 }
 
 export const NO_REQUIREMENTS: BranchRequirements = { contexts: [], patterns: [], sources: [] };

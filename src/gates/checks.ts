@@ -70,16 +70,21 @@ export function evaluateChecks(
   ignorePatterns: readonly string[] = [],
   /** Glob patterns the branch requires (Gitea branch protection). */
   rulesPatterns: readonly string[] = [],
+  /** Context → the only GitHub App whose check runs satisfy it (ruleset integration_id). */
+  rulesApps: Readonly<Record<string, number>> = {},
 ): ChecksEvaluation {
   // Ignored checks never count unless required by name (input or ruleset).
   const ignored = ignorePatterns.map((p) => globToRegExp(p));
-  const latest = verdictRowPerName(rows.filter((r) => !r.ownRun));
+  // A context bound to an app counts only that app's check runs; a status cannot be tied to an app, so it does not count.
+  const fromRequiredApp = (r: CheckRow) => !(r.name in rulesApps) || (r.kind === 'check-run' && r.appId === rulesApps[r.name]);
+  const latest = verdictRowPerName(rows.filter((r) => !r.ownRun && fromRequiredApp(r)));
   const candidates = [...latest.keys()].filter((n) => !ignored.some((re) => re.test(n)));
   const required: RequiredCheck[] = [];
   const add = (name: string, explicit: boolean) => {
     if (required.some((r) => r.name === name)) return;
     const row = latest.get(name);
-    required.push(row ? { name, explicit, state: row.state, raw: row.raw, url: row.url } : { name, explicit, state: 'missing', raw: 'not reported yet', url: null });
+    const notYet = name in rulesApps ? `not reported yet by app ${rulesApps[name]}` : 'not reported yet';
+    required.push(row ? { name, explicit, state: row.state, raw: row.raw, url: row.url } : { name, explicit, state: 'missing', raw: notYet, url: null });
   };
 
   // A glob waits (as missing) until something matches it.
@@ -112,7 +117,8 @@ export function evaluateChecks(
 
 export function describeRequired(required: readonly RequiredCheck[]): string {
   if (required.length === 0) return '  (no checks or statuses reported on the commit)';
-  return required.map((r) => `  - ${r.name}: ${r.state === 'missing' ? 'missing' : r.raw}${r.url ? ` (${r.url})` : ''}`).join('\n');
+  const shown = (r: RequiredCheck) => (r.state !== 'missing' ? r.raw : r.raw === 'not reported yet' ? 'missing' : `missing (${r.raw})`);
+  return required.map((r) => `  - ${r.name}: ${shown(r)}${r.url ? ` (${r.url})` : ''}`).join('\n');
 }
 
 export interface WaitForChecksOptions {
@@ -157,7 +163,7 @@ export async function waitForChecks(o: WaitForChecksOptions): Promise<ChecksResu
         const all = [...branchRequires.contexts, ...branchRequires.patterns];
         if (all.length > 0) o.log.info(`The ${branchRequires.sources.join(' and ')} of ${o.rulesBranch} require${branchRequires.sources.length > 1 ? '' : 's'}: ${all.join(', ')}`);
       }
-      evaluation = evaluateChecks(await o.forge.readChecks(o.sha), o.requiredPatterns, branchRequires.contexts, o.ignorePatterns, branchRequires.patterns);
+      evaluation = evaluateChecks(await o.forge.readChecks(o.sha), o.requiredPatterns, branchRequires.contexts, o.ignorePatterns, branchRequires.patterns, branchRequires.apps);
     } catch (err) {
       // A rate limit whose reset falls inside the deadline is waited out; anything else fails closed.
       const rateLimited = err instanceof HttpError && err.rateLimited;
