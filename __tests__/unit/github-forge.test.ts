@@ -209,6 +209,22 @@ describe('refs and ancestry', () => {
   });
 });
 
+describe('redirects (m9)', () => {
+  it('follows a 301 of a renamed repository or branch on the API origin', async () => {
+    const { sim: s, forge } = await setup();
+    s.addFault({ server: 'github', path: '/repos/acme/shop/branches/old-main', respond: { status: 301, headers: { location: `${s.urls.github}/repositories/1296269/branches/main` }, body: '{"message":"Moved Permanently"}' } });
+    expect(await forge.branchTip('old-main')).toBe(c3);
+    const paths = githubLog(s).map((e) => `${e.status} ${e.path}`);
+    expect(paths).toEqual(['301 /repos/acme/shop/branches/old-main', '200 /repositories/1296269/branches/main']);
+  });
+
+  it('does not follow a redirect to another origin (the token would go with it)', async () => {
+    const { sim: s, forge } = await setup();
+    s.addFault({ server: 'github', path: '/repos/acme/shop/branches/main', respond: { status: 301, headers: { location: 'http://127.0.0.2:9/repositories/1/branches/main' }, body: '{}' } });
+    await expect(forge.branchTip('main')).rejects.toThrow(/redirected off http:\/\/127\.0\.0\.1:\d+ \(to http:\/\/127\.0\.0\.2:9\); not followed/);
+  });
+});
+
 describe('deployment records (m7)', () => {
   const settings = (environment: string) => ({ deploymentEnvironment: environment, dryRun: false, projectId: 'p1' }) as unknown as Settings;
 

@@ -1,12 +1,12 @@
 // GitHub REST adapter: check runs and commit statuses, refs and ancestry, Actions
 // variables (control token), rulesets and branch protection, and Deployments.
 import type { components } from '@octokit/openapi-types';
-import type { HttpClient } from '../http/client.js';
+import type { HttpClient, HttpResponse, RequestOptions } from '../http/client.js';
 import { isHttpStatus } from '../http/errors.js';
 import { arr, obj, optNum, optObj, optStr, reqStr, type Json } from '../util/shape.js';
 import type { RunContext } from './context.js';
 import { followLinks } from './paging.js';
-import { RestForge } from './rest-forge.js';
+import { RestForge, type GetOptions } from './rest-forge.js';
 import { checkRunState, commitStatusState } from './states.js';
 import type { BranchRequirements, CheckRow, DeploymentRecorder, Forge, NamedRef, VariableRead } from './types.js';
 import { readVariableWith } from './variables.js';
@@ -32,6 +32,8 @@ const APP = fieldOf<NonNullable<Schemas['integration']>>();
 const PER_PAGE = 100;
 const MAX_CHECK_PAGES = 50;
 const MAX_RULE_PAGES = 10;
+/** GitHub answers a renamed repository or branch with a redirect, which undici does not follow. */
+const REDIRECTS = [301, 302, 307, 308];
 const HEADERS = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
 
 export class GitHubForge extends RestForge implements Forge {
@@ -48,7 +50,7 @@ export class GitHubForge extends RestForge implements Forge {
     // GitHub documents SHA, `heads/B` and `tags/T` here, not `refs/heads/B`.
     const name = ref.replace(/^refs\/(?=heads\/|tags\/)/, '');
     // The sha media type answers with the bare SHA instead of a commit with up to 300 file patches.
-    const res = await this.api.send({
+    const res = await this.send({
       method: 'GET',
       url: this.path(`/commits/${encodeURIComponent(name)}`),
       what: `resolve ${ref}`,
@@ -77,13 +79,29 @@ export class GitHubForge extends RestForge implements Forge {
     return items.slice(0, limit);
   }
 
+  protected override get<T = unknown>(rest: string, what: string, extra: GetOptions = {}): Promise<HttpResponse<T>> {
+    return this.send<T>({ method: 'GET', url: this.path(rest), what, headers: HEADERS, ...extra });
+  }
+
+  /** A GET that follows one redirect on the API's own origin (a renamed repository or branch; never the token elsewhere). */
+  private async send<T>(req: RequestOptions): Promise<HttpResponse<T>> {
+    const res = await this.api.send<T>({ ...req, accept: [...(req.accept ?? []), ...REDIRECTS] });
+    if (!REDIRECTS.includes(res.status)) return res;
+    const origin = new URL(this.ctx.apiUrl).origin;
+    const location = res.headers.location;
+    const target = location ? new URL(location, origin) : null;
+    if (!target) throw new Error(`${req.what} failed: HTTP ${res.status} without a Location`);
+    if (target.origin !== origin) throw new Error(`${req.what} failed: redirected off ${origin} (to ${target.origin}); not followed`);
+    return this.api.send<T>({ ...req, url: target.toString() }); // a second redirect is an error
+  }
+
   /**
    * Every page of a GitHub list, following the `Link` header's rel="next" (its URL may name
    * /repositories/{id}/…); stops when there is none. Next URLs must stay on the API origin.
    */
   private async list<T>(rest: string, what: string, query: Record<string, string | number>, rows: (data: unknown) => T[], maxPages: number, extra: { conditional?: boolean; maxRateLimitWaitMs?: number } = {}) {
     return followLinks(this.ctx.apiUrl, this.path(rest), { ...query, per_page: PER_PAGE }, maxPages, async (url, q) => {
-      const res = await this.api.send({ method: 'GET', url, what, headers: HEADERS, query: q, ...extra });
+      const res = await this.send({ method: 'GET', url, what, headers: HEADERS, query: q, ...extra });
       return { items: rows(res.data), link: res.headers.link };
     });
   }
