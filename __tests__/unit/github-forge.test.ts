@@ -92,6 +92,13 @@ describe('required checks of a branch (M4, M5)', () => {
     expect(req.sources).toEqual(['branch protection']);
   });
 
+  it('warns when a protected branch answer shows no required checks (GitHub may hide them from some tokens)', async () => {
+    const { sim: s, forge, warnings } = await setup();
+    s.addFault({ server: 'github', path: '/repos/acme/shop/branches/main', respond: { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'main', commit: { sha: c3 }, protected: true }) } });
+    expect((await forge.requiredChecks('main')).contexts).toEqual([]);
+    expect(warnings.join('\n')).toMatch(/main is protected, but the branch answer shows no required checks/);
+  });
+
   it('takes a plan-restricted 403 or a 404 on the rules as "no rules", with a warning', async () => {
     for (const status of [403, 404]) {
       const { sim: s, forge, warnings } = await setup({ protection: { main: ['legacy-ci'] } });

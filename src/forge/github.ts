@@ -163,7 +163,11 @@ export class GitHubForge extends RestForge implements Forge {
       if (!(isHttpStatus(err, 403, 404) && !err.rateLimited)) throw err;
       this.onWarning(`Could not read the rulesets of ${branch} (${err.detail}); only branch protection and reported checks are required.`);
     }
-    const required = optObj(optObj(await this.readBranch(branch), BRANCH('protection')), PROTECTION('required_status_checks'));
+    const data = await this.readBranch(branch);
+    const required = optObj(optObj(data, BRANCH('protection')), PROTECTION('required_status_checks'));
+    if (data?.[BRANCH('protected')] === true && !required && sources.length === 0) {
+      this.onWarning(`${branch} is protected, but the branch answer shows no required checks to this token; if the protection requires some, name them in \`required-checks\`.`);
+    }
     const fromProtection = arr(required?.[REQUIRED('contexts')] ?? [], 'required contexts').filter((c): c is string => typeof c === 'string' && c !== '');
     for (const c of arr(required?.[REQUIRED('checks')] ?? [], 'required checks')) {
       const check = obj(c, 'required check');
