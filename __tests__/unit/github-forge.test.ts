@@ -9,7 +9,8 @@ import { HttpError } from '../../src/http/errors.js';
 import { HttpClient } from '../../src/http/client.js';
 import { Redactor } from '../../src/util/redact.js';
 import { realClock } from '../../src/util/sleep.js';
-import { recordingLogger } from '../helpers/fakes.js';
+import { fakeClock, recordingLogger } from '../helpers/fakes.js';
+import { waitForChecks } from '../../src/gates/checks.js';
 import { recordDeploymentEnd, recordDeploymentStart } from '../../src/report/deployment.js';
 import type { Settings } from '../../src/settings/settings.js';
 import type { RunFacts } from '../../src/report/facts.js';
@@ -180,6 +181,33 @@ describe('check lists', () => {
       respond: { status: 200, headers: { 'content-type': 'application/json', link: '<http://127.0.0.2:9/steal?page=2>; rel="next"' }, body: '[]' },
     });
     await expect(forge.readChecks(c3)).rejects.toThrow(/leaves http:\/\/127\.0\.0\.1/);
+  });
+});
+
+describe('checks gate under rate limits (M3)', () => {
+  it.each([403, 429] as const)('waits a secondary %i without retry-after for a minute, then reads again and goes green', async (status) => {
+    const { sim: s, forge } = await setup({ checkRuns: { [c3]: [{ name: 'build', conclusion: 'success' }] } });
+    s.addFault(githubRateLimitFault({ kind: 'secondary', status, path: '/repos/acme/shop/commits/*/check-runs', times: 1 }));
+    const clock = fakeClock();
+    const log = recordingLogger();
+    const t0 = clock.now();
+    const result = await waitForChecks({ forge, sha: c3, requiredPatterns: [], rulesBranch: 'main', timeoutMs: 10 * 60_000, pollIntervalMs: 1000, clock, log, signal: new AbortController().signal });
+    expect(result.verdict).toBe('green');
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(60_000);
+    expect(log.text('warning')).toMatch(/rate limit reached while reading checks; waiting 1m/);
+    expect(githubLog(s).filter((e) => e.path.endsWith('/check-runs')).map((e) => e.status)).toEqual([status, 200]);
+  });
+
+  it('waits a primary limit until x-ratelimit-reset', async () => {
+    const { sim: s, forge } = await setup({ checkRuns: { [c3]: [{ name: 'build', conclusion: 'success' }] } });
+    s.addFault(githubRateLimitFault({ kind: 'primary', status: 429, path: '/repos/acme/shop/rules/branches/*', resetInS: 300, times: 1 }));
+    const clock = fakeClock(Date.now());
+    const log = recordingLogger();
+    const t0 = clock.now();
+    const result = await waitForChecks({ forge, sha: c3, requiredPatterns: [], rulesBranch: 'main', timeoutMs: 10 * 60_000, pollIntervalMs: 1000, clock, log, signal: new AbortController().signal });
+    expect(result.verdict).toBe('green');
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(295_000);
+    expect(clock.now() - t0).toBeLessThanOrEqual(302_000);
   });
 });
 
