@@ -324,7 +324,8 @@ function serverWait(headers: Record<string, string>, nowMs: number): number | un
     if (Number.isFinite(date)) return Math.max(0, date - nowMs);
   }
   const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - nowMs);
+  // One second past the reset, so the retry lands after it (as Octokit's throttling does).
+  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 + 1000 - nowMs);
   return undefined;
 }
 
