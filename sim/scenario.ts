@@ -147,6 +147,8 @@ export interface ForgeTokenSpec {
   deployments?: boolean;
   /** Primary rate limit for this token (GitHub; default the forge's). */
   rateLimit?: number;
+  /** A GitHub Actions GITHUB_TOKEN: all of them share the repository's 1,000 requests an hour. */
+  jobToken?: boolean;
 }
 
 export interface ForgeScenario {
@@ -161,6 +163,8 @@ export interface ForgeScenario {
   /** Keyed by commit (any ref that resolves to one). */
   statuses?: Record<string, StatusSpec[]>;
   variables?: Record<string, string>;
+  /** Branch → contexts its branch protection requires (GitHub classic protection; Gitea status_check_contexts, globs). */
+  protection?: Record<string, string[]>;
 }
 
 export interface GithubScenario extends ForgeScenario {
@@ -168,6 +172,8 @@ export interface GithubScenario extends ForgeScenario {
   checkRuns?: Record<string, CheckSpec[]>;
   /** Branch → required status check contexts (rulesets). */
   rules?: Record<string, string[]>;
+  /** Other rules (deletion, non_fast_forward) listed before the required checks, e.g. 40 to push them to page 2. */
+  rulesBefore?: number;
   /** Requests per hour per token (default 5000). */
   rateLimit?: number;
 }

@@ -278,10 +278,10 @@ export class GiteaApi implements SimServer<ForgeToken> {
         committer: { name: 'Sim Developer', email: 'dev@example.com', username: 'dev' },
         timestamp: commit.date,
       },
-      protected: false,
+      protected: this.repo.protection.has(name),
       required_approvals: 0,
-      enable_status_check: false,
-      status_check_contexts: [],
+      enable_status_check: this.repo.protection.has(name),
+      status_check_contexts: this.repo.protection.get(name) ?? [],
       user_can_push: true,
       user_can_merge: true,
     };

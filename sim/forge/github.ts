@@ -9,6 +9,10 @@ import { pageHeaders, readPage, slicePage, type PagingRules } from './paging.js'
 import type { ForgeRepo, ForgeToken } from './repo.js';
 
 const PAGING: PagingRules = { sizeParam: 'per_page', defaultSize: 30, maxSize: 100 };
+/** The repository's id: GitHub's Link headers name /repositories/{id}/…, not owner/name. */
+const REPOSITORY_ID = 1_296_269;
+/** Every GITHUB_TOKEN of one repository shares this many requests an hour (docs: rate limits, GITHUB_TOKEN). */
+export const JOB_TOKEN_RATE_LIMIT = 1000;
 const DOCS = 'https://docs.github.com/rest';
 const DEPLOYMENT_STATES = new Set(['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success']);
 
@@ -55,17 +59,24 @@ export class GithubApi implements SimServer<ForgeToken> {
           return handle(ctx, token);
         },
       });
+      // The same resource by repository id, as the Link headers name it.
+      this.router.add(method, `/repositories/:repositoryId${path}`, {
+        handle: (ctx, token) => {
+          if (ctx.params.repositoryId !== String(REPOSITORY_ID)) throw githubError(404, 'Not Found');
+          return handle(ctx, token);
+        },
+      });
     };
     route('GET', '', () => jsonReply(200, this.repositoryJson()));
     // Refs may contain slashes, so the suffixed commit routes come before the bare one.
     route('GET', '/commits/*ref/check-runs', (ctx) => this.checkRuns(ctx));
     route('GET', '/commits/*ref/statuses', (ctx) => this.statuses(ctx));
     route('GET', '/commits/*ref/status', (ctx) => this.combinedStatus(ctx));
-    route('GET', '/commits/*ref', (ctx) => jsonReply(200, this.commitJson(this.commit(ctx.params.ref))));
+    route('GET', '/commits/*ref', (ctx) => this.commitReply(ctx));
     route('GET', '/actions/runs/:runId', (ctx) => this.workflowRun(ctx));
     route('GET', '/actions/variables/:name', (ctx, token) => this.variable(ctx, token));
     route('GET', '/compare/*spec', (ctx) => this.compare(ctx));
-    route('GET', '/rules/branches/*branch', (ctx) => jsonReply(200, this.rulesFor(ctx.params.branch ?? '')));
+    route('GET', '/rules/branches/*branch', (ctx) => this.rules(ctx));
     route('GET', '/branches', (ctx) => this.refList(ctx, this.repo.graph.branches, (name) => ({ protected: this.repo.rules.has(name) })));
     route('GET', '/branches/*branch', (ctx) => this.branch(ctx));
     route('GET', '/tags', (ctx) => this.refList(ctx, this.repo.graph.tags, (name) => this.tagExtras(name)));
@@ -86,7 +97,7 @@ export class GithubApi implements SimServer<ForgeToken> {
     if (value === undefined) throw githubError(401, 'Requires authentication');
     const token = this.repo.tokens.get(value);
     if (!token) throw githubError(401, 'Bad credentials');
-    if (token.remaining <= 0) {
+    if (this.budgetOf(token).remaining <= 0) {
       throw githubError(403, 'API rate limit exceeded for installation. Wait for the limit to reset.', this.rateHeaders(token));
     }
     return token;
@@ -99,16 +110,25 @@ export class GithubApi implements SimServer<ForgeToken> {
   /** ETag/304 on GETs; a 304 does not use up the rate limit. */
   finalize(ctx: RequestContext, reply: Reply, token: ForgeToken): Reply {
     const result = conditional(ctx.method, ctx.req.headers['if-none-match'], reply);
-    if (!result.notModified && token.remaining > 0) token.remaining--;
+    const budget = this.budgetOf(token);
+    if (!result.notModified && budget.remaining > 0) budget.remaining--;
     return { ...result.reply, headers: { ...result.reply.headers, ...this.rateHeaders(token) } };
   }
 
+  private readonly jobBudget = { rateLimit: JOB_TOKEN_RATE_LIMIT, remaining: JOB_TOKEN_RATE_LIMIT };
+
+  /** A GITHUB_TOKEN spends the repository's shared hourly budget; other tokens their own. */
+  private budgetOf(token: ForgeToken): { rateLimit: number; remaining: number } {
+    return token.jobToken ? this.jobBudget : token;
+  }
+
   private rateHeaders(token: ForgeToken): Record<string, string> {
+    const budget = this.budgetOf(token);
     return {
-      'x-ratelimit-limit': String(token.rateLimit),
-      'x-ratelimit-remaining': String(token.remaining),
+      'x-ratelimit-limit': String(budget.rateLimit),
+      'x-ratelimit-remaining': String(budget.remaining),
       'x-ratelimit-reset': String(this.repo.rateLimitResetEpoch),
-      'x-ratelimit-used': String(token.rateLimit - token.remaining),
+      'x-ratelimit-used': String(budget.rateLimit - budget.remaining),
       'x-ratelimit-resource': 'core',
     };
   }
@@ -126,7 +146,7 @@ export class GithubApi implements SimServer<ForgeToken> {
   private repositoryJson(): Record<string, unknown> {
     const { owner, repo } = this.repo;
     return {
-      id: 1_296_269,
+      id: REPOSITORY_ID,
       node_id: 'R_sim',
       name: repo,
       full_name: `${owner}/${repo}`,
@@ -167,7 +187,8 @@ export class GithubApi implements SimServer<ForgeToken> {
       details_url: row.detailsUrl ?? htmlUrl,
       status: step.status,
       conclusion: completed ? step.conclusion : null,
-      started_at: iso(row.createdAtMs),
+      // Nullable: an app may create a queued run without a start time.
+      started_at: step.status === 'queued' ? null : iso(row.createdAtMs),
       completed_at: completed ? iso(sinceMs) : null,
       output: { title: null, summary: null, text: null, annotations_count: 0 },
       check_suite: { id: row.suiteId },
@@ -194,15 +215,30 @@ export class GithubApi implements SimServer<ForgeToken> {
 
   // --- handlers ---
 
-  /** 422 like GitHub when a ref names no commit. */
+  /**
+   * 422 like GitHub when a ref names no commit. GitHub documents SHA, `heads/B` and `tags/T`;
+   * whether `refs/heads/B` resolves is unknown, so the stricter answer is modelled.
+   */
   private commit(ref = ''): Commit {
+    if (ref.startsWith('refs/')) throw githubError(422, `No commit found for SHA: ${ref}`);
     const commit = this.repo.graph.resolve(ref);
     if (!commit) throw githubError(422, `No commit found for SHA: ${ref}`);
     return commit;
   }
 
+  /** Link headers name the repository by id, like GitHub's. */
   private paged(ctx: RequestContext, total: number, page: ReturnType<typeof readPage>): Record<string, string> {
-    return pageHeaders(this.baseUrl(), ctx.path, ctx.query, PAGING, page, total, false);
+    const path = ctx.path.replace(/^\/repos\/[^/]+\/[^/]+/, `/repositories/${REPOSITORY_ID}`);
+    return pageHeaders(this.baseUrl(), path, ctx.query, PAGING, page, total, false);
+  }
+
+  /** `Accept: application/vnd.github.sha` answers with the bare SHA as text. */
+  private commitReply(ctx: RequestContext): Reply {
+    const commit = this.commit(ctx.params.ref);
+    if (/application\/vnd\.github(?:\.v3)?\.sha/.test(String(ctx.req.headers.accept ?? ''))) {
+      return { status: 200, headers: { 'content-type': 'application/vnd.github.sha; charset=utf-8' }, text: commit.sha };
+    }
+    return jsonReply(200, this.commitJson(commit));
   }
 
   private checkRuns(ctx: RequestContext): Reply {
@@ -294,10 +330,25 @@ export class GithubApi implements SimServer<ForgeToken> {
     });
   }
 
+  /** Active rules for a branch, paginated like every GitHub list (default 30 a page). */
+  private rules(ctx: RequestContext): Reply {
+    const rules = this.rulesFor(ctx.params.branch ?? '');
+    const page = readPage(ctx.query, PAGING);
+    return jsonReply(200, slicePage(rules, page), this.paged(ctx, rules.length, page));
+  }
+
   private rulesFor(branch: string): unknown[] {
     const contexts = this.repo.rules.get(branch);
     if (!contexts) return [];
+    // Other rule types come first (as in org + repo rulesets), so required checks can sit on a later page.
+    const filler = Array.from({ length: this.repo.rulesBefore }, (_, i) => ({
+      type: i % 2 ? 'non_fast_forward' : 'deletion',
+      ruleset_source_type: 'Organization',
+      ruleset_source: this.repo.owner,
+      ruleset_id: 100 + i,
+    }));
     return [
+      ...filler,
       {
         type: 'required_status_checks',
         ruleset_source_type: 'Repository',
@@ -317,11 +368,24 @@ export class GithubApi implements SimServer<ForgeToken> {
     const sha = this.repo.graph.branches.get(name);
     const commit = sha === undefined ? undefined : this.repo.graph.get(sha);
     if (!commit) throw githubError(404, 'Branch not found');
+    const contexts = this.repo.protection.get(name);
     return jsonReply(200, {
       name,
       commit: this.commitJson(commit),
-      protected: this.repo.rules.has(name),
       _links: { self: `${this.apiRepoUrl}/branches/${name}`, html: `${this.htmlRepoUrl}/tree/${name}` },
+      protected: contexts !== undefined || this.repo.rules.has(name),
+      // Schema branch-with-protection: `protection` is required.
+      protection: contexts
+        ? {
+            enabled: true,
+            required_status_checks: {
+              enforcement_level: 'non_admins',
+              contexts,
+              checks: contexts.map((context) => ({ context, app_id: null })),
+            },
+          }
+        : { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+      protection_url: `${this.apiRepoUrl}/branches/${name}/protection`,
     });
   }
 

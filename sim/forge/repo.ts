@@ -18,6 +18,8 @@ export interface ForgeToken {
   deployments: boolean;
   rateLimit: number;
   remaining: number;
+  /** GITHUB_TOKEN: spends the repository's shared budget instead of its own. */
+  jobToken: boolean;
 }
 
 export interface Variable {
@@ -68,6 +70,10 @@ export class ForgeRepo {
   readonly variables = new Map<string, Variable>();
   /** Branch → required status check contexts (GitHub rulesets). */
   readonly rules = new Map<string, string[]>();
+  /** Other (non-status-check) rules listed before the required checks (GitHub; pagination). */
+  readonly rulesBefore: number;
+  /** Branch → contexts required by branch protection (GitHub classic; Gitea globs). */
+  readonly protection = new Map<string, string[]>();
   readonly run: WorkflowRun | null;
   readonly deployments = new Map<number, Deployment>();
   /** Gitea's silent page-size cap. */
@@ -122,10 +128,13 @@ export class ForgeRepo {
         deployments: spec.deployments ?? true,
         rateLimit,
         remaining: rateLimit,
+        jobToken: spec.jobToken ?? false,
       });
     }
     for (const [name, value] of Object.entries(scenario.variables ?? {})) this.setVariable(name, String(value));
     for (const [branch, contexts] of Object.entries(github.rules ?? {})) this.rules.set(branch, [...contexts]);
+    for (const [branch, contexts] of Object.entries(scenario.protection ?? {})) this.protection.set(branch, [...contexts]);
+    this.rulesBefore = github.rulesBefore ?? 0;
     this.run = github.run
       ? { id: github.run.id, checkSuiteId: github.run.checkSuiteId, headSha: github.run.headSha ?? this.headOf(this.defaultBranch) ?? null, status: github.run.status ?? 'in_progress' }
       : null;

@@ -4,13 +4,13 @@
 // compare endpoint takes branch and tag names only.
 import type { ActionVariable, Branch, Commit, CommitMeta, CommitStatus, PayloadCommit, Tag } from 'gitea-js';
 import type { HttpClient } from '../http/client.js';
-import { optStr } from '../util/shape.js';
+import { arr, optStr } from '../util/shape.js';
 import type { RunContext } from './context.js';
 import { giteaJson, giteaList, type GiteaJson } from './gitea-json.js';
 import { collectPages } from './paging.js';
 import { RestForge } from './rest-forge.js';
 import { commitStatusState } from './states.js';
-import type { CheckRow, Forge, NamedRef, VariableRead } from './types.js';
+import { NO_REQUIREMENTS, type BranchRequirements, type CheckRow, type Forge, type NamedRef, type VariableRead } from './types.js';
 import { readVariableWith } from './variables.js';
 
 /** Asked for; the server may clamp it (often to 50) without saying so. */
@@ -89,8 +89,16 @@ export class GiteaForge extends RestForge implements Forge {
     return items;
   }
 
-  requiredByRules(): Promise<string[]> {
-    return Promise.resolve([]); // Gitea's branch protection needs admin rights to read.
+  /** Branch protection's required contexts, from the branch answer (readable with repo read; only /branch_protections needs admin). They are globs. */
+  async requiredChecks(branch: string): Promise<BranchRequirements> {
+    const res = await this.get(`/branches/${encodeURIComponent(branch)}`, `read branch ${branch}`, { accept: [404] });
+    if (res.status === 404) return NO_REQUIREMENTS;
+    const b = giteaJson<Branch>(res.data, 'branch').raw;
+    const enabled: keyof Branch = 'enable_status_check';
+    const contexts: keyof Branch = 'status_check_contexts';
+    if (b[enabled] !== true) return NO_REQUIREMENTS;
+    const patterns = arr(b[contexts] ?? [], 'status check contexts').filter((c): c is string => typeof c === 'string' && c !== '');
+    return patterns.length > 0 ? { contexts: [], patterns, sources: ['branch protection'] } : NO_REQUIREMENTS;
   }
 
   /** Gitea stores variable names upper-case, and not every version upper-cases the name asked for. */

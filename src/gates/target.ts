@@ -75,7 +75,7 @@ export async function checkRefPolicy(forge: Forge, sha: string, allowedRefs: rea
     if (seen.has(c.sha)) continue;
     seen.add(c.sha);
     if (compared++ >= MAX_ANCESTRY_CHECKS) break;
-    const verdict = await forge.isAncestor(sha, c.sha);
+    const verdict = await forge.isAncestor(sha, c.sha, true);
     if (verdict) return { allowedBy: c.ref, how: 'ancestor', checked: patterns };
     if (verdict === null) unanswered.push(c.ref);
   }
