@@ -95,7 +95,8 @@ export class GithubConformance {
     this.ajv.addSchema({ $id: SPEC_ID, components: spec.components });
     this.basePath = new URL(spec.servers?.[0]?.url ?? 'https://api.github.com').pathname.replace(/\/$/, '');
     const text = JSON.stringify(spec.paths);
-    this.mediaTypes = new Set(['application/json', ...(text.match(/application\/vnd\.github[\w.+-]*/g) ?? [])]);
+    // The documented default and plain JSON, plus every custom media type the description names.
+    this.mediaTypes = new Set(['application/vnd.github+json', 'application/json', ...(text.match(/application\/vnd\.github[\w.+-]*/g) ?? [])]);
     for (const [template, item] of Object.entries(spec.paths)) {
       const shared = (item.parameters as Json[] | undefined) ?? [];
       for (const method of HTTP_METHODS) {
