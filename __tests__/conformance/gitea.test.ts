@@ -6,8 +6,8 @@ import { GITEA_DTS_PATH, GITEA_MJS_PATH, trafficDir } from './paths.js';
 import { Coverage, describeViolation, staleEntries, summary, triage } from './report.js';
 import { loadTraffic, trafficOf } from './traffic.js';
 
-/** Operations the client calls on the release paths the e2e suites drive. */
-const REQUIRED_OPERATIONS = ['repoGet', 'repoGetSingleCommit', 'repoGetBranch', 'repoListBranches', 'repoListTags', 'repoListStatusesByRef', 'getRepoVariable'];
+/** Operations the client calls on the release paths the e2e suites drive (repoGet only runs from the CLI). */
+const REQUIRED_OPERATIONS = ['repoCompareDiff', 'repoGetSingleCommit', 'repoGetBranch', 'repoListBranches', 'repoListTags', 'repoListStatusesByRef', 'getRepoVariable'];
 
 const coverage = new Coverage('gitea');
 const printed: string[] = [];

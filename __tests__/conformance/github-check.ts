@@ -92,6 +92,9 @@ export class GithubConformance {
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     addFormats(this.ajv);
     for (const format of ANNOTATION_FORMATS) this.ajv.addFormat(format, true);
+    // The description's own default for uri fields is "" (deployment-status environment_url, log_url): "" must pass.
+    const uri = this.ajv.formats.uri;
+    if (typeof uri === 'function') this.ajv.addFormat('uri', (value: string) => value === '' || uri(value));
     this.ajv.addSchema({ $id: SPEC_ID, components: spec.components });
     this.basePath = new URL(spec.servers?.[0]?.url ?? 'https://api.github.com').pathname.replace(/\/$/, '');
     const text = JSON.stringify(spec.paths);

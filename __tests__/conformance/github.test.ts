@@ -12,7 +12,7 @@ const REQUIRED_OPERATIONS = [
   'repos/get-branch',
   'repos/list-branches',
   'repos/list-tags',
-  'repos/compare-commits',
+  'repos/compare-commits-with-basehead',
   'checks/list-for-ref',
   'repos/list-commit-statuses-for-ref',
   'actions/get-workflow-run',

@@ -15,9 +15,9 @@ export interface KnownDivergence {
 export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [
   { platform: 'zerops', finding: 'zerops-api F3', match: /(GetAppVersion|GetServiceStackAppVersion|GetServiceStack|GetProjectServiceStack) .*field [\w.[\]]*\bname is not in output\.GetAppVersion/, why: 'the simulator returns `name` on GetAppVersion DTOs by default' },
   { platform: 'zerops', finding: 'zerops-api F3', match: /PostServiceStackAppVersion .*response field (name|source|activationDate|githubIntegration|gitlabIntegration) is not in output\.PostAppVersion/, why: 'the create answer carries fields output.PostAppVersion does not declare' },
-  { platform: 'zerops', finding: 'zerops-api F3', match: /PostServiceStackAppVersion .*response required field (clientId|userDataList)/, why: 'the create answer lacks clientId / userDataList' },
   { platform: 'gitea', finding: 'forge-apis B1', match: /^repoCompareDiff .*compare with a commit SHA/, why: 'the client compares full SHAs, which Gitea 1.22 answers with 404 (forge-gitea)' },
   { platform: 'gitea', finding: 'forge-apis S1', match: /^repoCompareDiff .*field files is not in Compare/, why: 'the simulated compare answers `files`; Compare has only commits and total_commits' },
   { platform: 'gitea', finding: 'forge-apis S6', match: /^getRepoVariable .*field description is not in ActionVariable/, why: 'the simulated variable carries `description`, newer than Gitea 1.23' },
+  { platform: 'github', finding: 'forge-apis S12', match: /^repos\/get-branch .*must have required property 'protection'$/, why: 'the simulated branch has no `protection` object (forge-github, with M5)' },
   { platform: 'upload', finding: 'zerops-api F4', match: /sends Content-Type/, why: 'the client sends content-type: application/gzip; zcli sends none (zerops-calls)' },
 ];
