@@ -107,10 +107,13 @@ const miniSpec = (): GithubSpec => ({
   servers: [{ url: 'https://api.github.com' }],
   paths: {
     '/repos/{owner}/{repo}/branches': {
-      get: { operationId: 'repos/list-branches', parameters: [{ $ref: '#/components/parameters/per-page' }], responses: { '200': { content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/branch' } } } } } } },
+      get: { operationId: 'repos/list-branches', parameters: [{ name: 'owner', in: 'path', schema: { type: 'string' } }, { name: 'repo', in: 'path', schema: { type: 'string' } }, { $ref: '#/components/parameters/per-page' }], responses: { '200': { content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/branch' } } } } } } },
     },
     '/repos/{owner}/{repo}/branches/{branch}': {
-      get: { operationId: 'repos/get-branch', responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/branch' } } } } } },
+      get: { operationId: 'repos/get-branch', parameters: [{ name: 'owner', in: 'path', schema: { type: 'string' } }, { name: 'repo', in: 'path', schema: { type: 'string' } }], responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/branch' } } } } } },
+    },
+    '/repos/{owner}/{repo}/actions/runs/{run_id}': {
+      get: { operationId: 'actions/get-workflow-run', parameters: [{ name: 'owner', in: 'path', schema: { type: 'string' } }, { name: 'repo', in: 'path', schema: { type: 'string' } }, { name: 'run_id', in: 'path', schema: { type: 'integer' } }], responses: { '200': { content: { 'application/json': { schema: { type: 'object' } } } } } },
     },
   },
   components: {
@@ -142,17 +145,21 @@ describe('GitHub checks', () => {
     checkGithubRecord(spec, get('/repos/o/r/branches/main', { status: 404, response: { message: 'Branch not found' } }), coverage);
     checkGithubRecord(spec, get('/repos/o/r/branches/main', { status: 204, response: {} }), coverage);
     checkGithubRecord(spec, get('/repos/o/r/nothing', {}), coverage);
+    checkGithubRecord(spec, get('/repos/o/r/actions/runs/12', { response: {} }), coverage);
+    checkGithubRecord(spec, get('/repos/o/r/actions/runs/abc', { response: {} }), coverage);
     expect(coverage.violations().map((v) => v.message)).toEqual([
       'query parameter sort is not declared by the operation',
       'query parameter per_page=500: (root) must be <= 100',
       'HTTP 200 answer: /[]/protection_url must match format "uri"; /[]/commit must have required property \'sha\'; /[]/commit must be null; /[]/commit must match a schema in anyOf',
+      'path parameter branch is not declared by the operation',
       'Accept application/vnd.github.v4+xml is not a media type the REST API documents',
       'X-GitHub-Api-Version 2021-01-01 is not a supported version',
       "HTTP 200 answer: (root) must have required property 'protection_url'",
       'answers HTTP 204, which the operation does not declare',
       'no operation in the GitHub OpenAPI description has this verb and path',
+      'path parameter run_id: (root) must be integer',
     ]);
-    expect([...coverage.operations].sort()).toEqual(['repos/get-branch (GET /repos/{owner}/{repo}/branches/{branch})', 'repos/list-branches (GET /repos/{owner}/{repo}/branches)']);
+    expect([...coverage.operations].sort()).toEqual(['actions/get-workflow-run (GET /repos/{owner}/{repo}/actions/runs/{run_id})', 'repos/get-branch (GET /repos/{owner}/{repo}/branches/{branch})', 'repos/list-branches (GET /repos/{owner}/{repo}/branches)']);
   });
 });
 

@@ -201,9 +201,21 @@ export function checkGithubRecord(spec: GithubConformance, record: TrafficRecord
     coverage.violate(`${record.method} ${record.path}`, 'no operation in the GitHub OpenAPI description has this verb and path', example);
     return;
   }
-  const { op } = found;
+  const { op, params } = found;
   const name = label(op);
   coverage.operations.add(name);
+  for (const [param, raw] of Object.entries(params)) {
+    const declared = op.parameters.find((p) => p.in === 'path' && p.name === param);
+    if (!declared) {
+      coverage.violate(name, `path parameter ${param} is not declared by the operation`, example);
+      continue;
+    }
+    const schema = declared.schema as Json | undefined;
+    const value = decodeURIComponent(raw);
+    const typed = schema?.type === 'integer' || schema?.type === 'number' ? Number(value) : value;
+    const validate = spec.validator(`${name} path ${param}`, schema);
+    if (validate && !validate(typed)) coverage.violate(name, `path parameter ${param}: ${describeErrors(validate)}`, example);
+  }
   const queryNames = new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name as string));
   for (const key of Object.keys(record.query)) {
     if (!queryNames.has(key)) coverage.violate(name, `query parameter ${key} is not declared by the operation`, example);
