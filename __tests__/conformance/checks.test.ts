@@ -68,11 +68,13 @@ describe('Zerops checks', () => {
     checkZeropsRecord(sdk, record({ path: '/api/rest/public/service-stack/s/process', query: { limit: '5', sort: 'x' }, response: { list: [], totalCount: 0 } }), coverage, new Set());
     checkZeropsRecord(sdk, record({ path: '/api/rest/public/project/p', response: { id: 'p', name: 'n', clientId: 'c' } }), coverage, new Set());
     checkZeropsRecord(sdk, record({ path: '/api/rest/public/nothing/here' }), coverage, new Set());
+    checkZeropsRecord(sdk, record({ method: 'POST', path: '/api/rest/public/project/search', headers: { 'content-type': 'text/plain' }, body: { search: [], sort: [] } }), coverage, new Set());
     checkZeropsRecord(sdk, record({ path: '/api/rest/public/project/p', status: 404, response: { error: { code: 'projectNotFound', message: 'm', meta: null } } }), coverage, new Set());
     expect(coverage.violations().map((v) => `${v.operation}: ${v.message}`)).toEqual([
       "GetServiceStackProcess (GET /service-stack/{id}/process): query parameter sort is not in the SDK's query DTO",
       'GetProject (GET /project/{id}): response field clientId is not in output.Project',
       'GET /api/rest/public/nothing/here: no SDK operation has this verb and path',
+      'PostProjectSearch (POST /project/search): request body sent as text/plain, the SDK sends application/json',
     ]);
     expect(coverage.responsesValidated).toBe(3);
   });

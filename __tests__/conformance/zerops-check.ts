@@ -198,10 +198,10 @@ export function checkZeropsRecord(sdk: ZeropsSdk, record: TrafficRecord, coverag
   for (const name of Object.keys(record.query)) {
     if (!op.queryParams.includes(name)) coverage.violate(label, `query parameter ${name} is not in the SDK's query DTO`, example);
   }
-  if (record.headers['content-type'] !== undefined && record.body === undefined && !op.rawBody && record.method !== 'GET') {
-    // A JSON body that was too large to capture is fine; a non-JSON one is not.
-    if (!record.headers['content-type'].includes('json')) coverage.violate(label, `request body sent as ${record.headers['content-type']}, the SDK sends JSON`, example);
-  }
+  const contentType = record.headers['content-type'];
+  // The SDK sends every body as JSON with Content-Type application/json.
+  if (contentType !== undefined && !op.rawBody && !contentType.includes('json')) coverage.violate(label, `request body sent as ${contentType}, the SDK sends application/json`, example);
+  if (record.body !== undefined && contentType === undefined) coverage.violate(label, 'JSON body sent without Content-Type; the SDK sends application/json', example);
   if (record.authScheme !== undefined && record.authScheme !== 'Bearer') coverage.violate(label, `Authorization scheme ${record.authScheme}; the SDK sends Bearer`, example);
   if (op.bodyDto) {
     if (record.body === undefined) {
