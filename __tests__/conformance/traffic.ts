@@ -5,7 +5,7 @@ import type { TrafficRecord } from '../../sim/traffic.js';
 
 export type { TrafficRecord };
 
-const RUN_E2E_FIRST = 'Run the e2e suite with capture first: `npm test` does it, or ZR_TRAFFIC_DIR=.traffic npm run test:e2e.';
+const RUN_E2E_FIRST = 'Run the e2e suite with capture first: `npm test` does it, or `npm run test:e2e:capture`.';
 
 /** Every captured record in dir; throws (never passes on nothing) when there is none. */
 export function loadTraffic(dir: string): TrafficRecord[] {
