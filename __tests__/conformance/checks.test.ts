@@ -65,11 +65,11 @@ describe('Zerops checks', () => {
 
   test('a record: unknown route, undeclared query parameter, answer fields', () => {
     const coverage = new Coverage('zerops');
-    checkZeropsRecord(sdk, record({ path: '/api/rest/public/service-stack/s/process', query: { limit: '5', sort: 'x' }, response: { list: [], totalCount: 0 } }), coverage, new Set());
-    checkZeropsRecord(sdk, record({ path: '/api/rest/public/project/p', response: { id: 'p', name: 'n', clientId: 'c' } }), coverage, new Set());
-    checkZeropsRecord(sdk, record({ path: '/api/rest/public/nothing/here' }), coverage, new Set());
-    checkZeropsRecord(sdk, record({ method: 'POST', path: '/api/rest/public/project/search', headers: { 'content-type': 'text/plain' }, body: { search: [], sort: [] } }), coverage, new Set());
-    checkZeropsRecord(sdk, record({ path: '/api/rest/public/project/p', status: 404, response: { error: { code: 'projectNotFound', message: 'm', meta: null } } }), coverage, new Set());
+    checkZeropsRecord(sdk, record({ path: '/api/rest/public/service-stack/s/process', query: { limit: '5', sort: 'x' }, response: { list: [], totalCount: 0 } }), coverage, { unresolved: new Set() });
+    checkZeropsRecord(sdk, record({ path: '/api/rest/public/project/p', response: { id: 'p', name: 'n', clientId: 'c' } }), coverage, { unresolved: new Set() });
+    checkZeropsRecord(sdk, record({ path: '/api/rest/public/nothing/here' }), coverage, { unresolved: new Set() });
+    checkZeropsRecord(sdk, record({ method: 'POST', path: '/api/rest/public/project/search', headers: { 'content-type': 'text/plain' }, body: { search: [], sort: [] } }), coverage, { unresolved: new Set() });
+    checkZeropsRecord(sdk, record({ path: '/api/rest/public/project/p', status: 404, response: { error: { code: 'projectNotFound', message: 'm', meta: null } } }), coverage, { unresolved: new Set() });
     expect(coverage.violations().map((v) => `${v.operation}: ${v.message}`)).toEqual([
       "GetServiceStackProcess (GET /service-stack/{id}/process): query parameter sort is not in the SDK's query DTO",
       'GetProject (GET /project/{id}): response field clientId is not in output.Project',
@@ -77,6 +77,12 @@ describe('Zerops checks', () => {
       'PostProjectSearch (POST /project/search): request body sent as text/plain, the SDK sends application/json',
     ]);
     expect(coverage.responsesValidated).toBe(3);
+  });
+
+  test('response fields the client declares as undeclared-but-real are accepted, only on that DTO', () => {
+    const undeclared = { 'output.EsProject': ['clientName'] };
+    expect(checkDto(sdk, 'output.EsProjectResponse', { items: [{ id: 'p', clientName: 'c' }], totalHits: 1 }, { undeclared })).toEqual([]);
+    expect(checkDto(sdk, 'output.Project', { id: 'p', clientName: 'c' }, { undeclared })).toEqual(['field clientName is not in output.Project']);
   });
 
   test('client reads and enum values', () => {

@@ -89,6 +89,15 @@ export const operationLabel = (op: SdkOperation, sdk: ZeropsSdk): string => `${o
 
 type Problems = string[];
 
+export interface DtoCheckOptions {
+  /** Request bodies: the non-nullable fields must be present. */
+  required?: boolean;
+  /** Collects slice types the table does not resolve (not descended into). */
+  unresolved?: Set<string>;
+  /** Response fields the real API sends beyond the SDK DTO, declared by the client with evidence (type key → fields). */
+  undeclared?: Readonly<Record<string, readonly string[]>>;
+}
+
 /** A type reference as written in a DTO (`*GetAppVersion`, `enum.ProcessStatusEnum`, `types.StringNull`). */
 function describeScalarMismatch(goType: string, value: unknown): string | null {
   const nullable = goType.startsWith('*') || goType.endsWith('Null');
@@ -120,7 +129,7 @@ function dtoOf(sdk: ZeropsSdk, pkg: string, goType: string): { key: string; slic
  * declared JSON kind, enum values must be real. `required` also demands the non-nullable
  * fields (request bodies: the SDK's UnmarshalJSON refuses them missing).
  */
-export function checkDto(sdk: ZeropsSdk, typeKey: string, value: unknown, options: { required?: boolean; unresolved?: Set<string> } = {}, at = ''): Problems {
+export function checkDto(sdk: ZeropsSdk, typeKey: string, value: unknown, options: DtoCheckOptions = {}, at = ''): Problems {
   const fields = sdk.types[typeKey];
   if (!fields) return [`${typeKey} is not in the SDK table`];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${at || 'body'} is not an object (${typeKey})`];
@@ -131,7 +140,7 @@ export function checkDto(sdk: ZeropsSdk, typeKey: string, value: unknown, option
     const path = at ? `${at}.${name}` : name;
     const goType = fields[name];
     if (goType === undefined) {
-      problems.push(`field ${path} is not in ${typeKey}`);
+      if (!options.undeclared?.[typeKey]?.includes(name)) problems.push(`field ${path} is not in ${typeKey}`);
       continue;
     }
     problems.push(...checkValue(sdk, pkg, goType, fieldValue, options, path));
@@ -145,7 +154,7 @@ export function checkDto(sdk: ZeropsSdk, typeKey: string, value: unknown, option
   return problems;
 }
 
-function checkValue(sdk: ZeropsSdk, pkg: string, goType: string, value: unknown, options: { required?: boolean; unresolved?: Set<string> }, path: string): Problems {
+function checkValue(sdk: ZeropsSdk, pkg: string, goType: string, value: unknown, options: DtoCheckOptions, path: string): Problems {
   if (value === null) {
     const problem = describeScalarMismatch(goType, null);
     return problem ? [`${path}: ${problem}`] : [];
@@ -185,7 +194,8 @@ export function checkErrorEnvelope(value: unknown): Problems {
 }
 
 /** Checks one captured request (and its answer) to the Zerops API. */
-export function checkZeropsRecord(sdk: ZeropsSdk, record: TrafficRecord, coverage: Coverage, unresolved: Set<string>): void {
+export function checkZeropsRecord(sdk: ZeropsSdk, record: TrafficRecord, coverage: Coverage, options: { unresolved: Set<string>; undeclared?: DtoCheckOptions['undeclared'] }): void {
+  const { unresolved, undeclared } = options;
   coverage.requests++;
   const example = `${record.method} ${record.path}`;
   const op = matchZeropsOperation(sdk, record.method, record.path);
@@ -218,7 +228,7 @@ export function checkZeropsRecord(sdk: ZeropsSdk, record: TrafficRecord, coverag
     for (const problem of checkErrorEnvelope(record.response)) coverage.violate(label, `HTTP ${record.status} answer: ${problem}`, example);
     return;
   }
-  for (const problem of checkDto(sdk, `output.${op.response}`, record.response, { unresolved })) coverage.violate(label, `response ${problem}`, example);
+  for (const problem of checkDto(sdk, `output.${op.response}`, record.response, { unresolved, undeclared })) coverage.violate(label, `response ${problem}`, example);
 }
 
 /** The storage upload (PUT uploadUrl) is no SDK operation: zcli sends the bytes with no Content-Type and no Authorization. */
