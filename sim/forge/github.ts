@@ -57,7 +57,8 @@ export class GithubApi implements SimServer<ForgeToken> {
         },
       });
     };
-    route('GET', '', () => jsonReply(200, this.repositoryJson()));
+    // The fields the gate reads, inside the rest schema full-repository requires.
+    route('GET', '', () => jsonReply(200, { ...this.repositoryJson(), ...fullRepository(this.bases, this.identity, this.repo.defaultBranch) }));
     // Refs may contain slashes, so the suffixed commit routes come before the bare one.
     route('GET', '/commits/*ref/check-runs', (ctx) => this.checkRuns(ctx));
     route('GET', '/commits/*ref/statuses', (ctx) => this.statuses(ctx));
@@ -133,7 +134,19 @@ export class GithubApi implements SimServer<ForgeToken> {
   }
 
   private repositoryJson(): Record<string, unknown> {
-    return fullRepository(this.bases, this.identity, this.repo.defaultBranch);
+    const { owner, repo } = this.repo;
+    return {
+      id: 1_296_269,
+      node_id: 'R_sim',
+      name: repo,
+      full_name: `${owner}/${repo}`,
+      owner: { login: owner, id: 1, type: 'Organization' },
+      private: true,
+      visibility: 'private',
+      html_url: this.htmlRepoUrl,
+      url: this.apiRepoUrl,
+      default_branch: this.repo.defaultBranch,
+    };
   }
 
   private commitJson(commit: Commit): Record<string, unknown> {
@@ -328,7 +341,6 @@ export class GithubApi implements SimServer<ForgeToken> {
       name,
       commit: this.commitJson(commit),
       protected: this.repo.rules.has(name),
-      protection_url: `${this.apiRepoUrl}/branches/${name}/protection`,
       _links: { self: `${this.apiRepoUrl}/branches/${name}`, html: `${this.htmlRepoUrl}/tree/${name}` },
     });
   }
