@@ -155,6 +155,7 @@ describe('GitHub checks', () => {
     checkGithubRecord(spec, get('/repos/o/r/nothing', {}), coverage);
     checkGithubRecord(spec, get('/repos/o/r/actions/runs/12', { response: {} }), coverage);
     checkGithubRecord(spec, get('/repos/o/r/actions/runs/abc', { response: {} }), coverage);
+    checkGithubRecord(spec, get('/repositories/1296269/branches', { query: { per_page: '100', page: '2' }, response: [] }), coverage);
     expect(coverage.violations().map((v) => v.message)).toEqual([
       'query parameter sort is not declared by the operation',
       'query parameter per_page=500: (root) must be <= 100',
@@ -166,7 +167,9 @@ describe('GitHub checks', () => {
       'answers HTTP 204, which the operation does not declare',
       'no operation in the GitHub OpenAPI description has this verb and path',
       'path parameter run_id: (root) must be integer',
+      'query parameter page is not declared by the operation',
     ]);
+    expect([...coverage.notes]).toContainEqual(expect.stringContaining('requested as /repositories/{id}/'));
     expect([...coverage.operations].sort()).toEqual(['actions/get-workflow-run (GET /repos/{owner}/{repo}/actions/runs/{run_id})', 'repos/get-branch (GET /repos/{owner}/{repo}/branches/{branch})', 'repos/list-branches (GET /repos/{owner}/{repo}/branches)']);
   });
 });

@@ -136,9 +136,21 @@ export class GithubConformance {
     return current;
   }
 
-  /** The operation for a request; the most literal template wins (`/branches` over `/{ref}`). */
-  match(method: string, rawPath: string): { op: GithubOperation; params: Record<string, string> } | null {
+  /**
+   * The operation for a request; the most literal template wins (`/branches` over `/{ref}`).
+   * `/repositories/{id}/…` (the form GitHub's Link headers use, absent from the description)
+   * is matched as `/repos/{owner}/{repo}/…` and reported with `viaRepositoryId`.
+   */
+  match(method: string, rawPath: string): { op: GithubOperation; params: Record<string, string>; viaRepositoryId?: true } | null {
     const path = this.basePath && rawPath.startsWith(this.basePath) ? rawPath.slice(this.basePath.length) : rawPath;
+    const direct = this.matchPath(method, path);
+    if (direct) return direct;
+    const alias = /^\/repositories\/\d+(\/.*)?$/.exec(path);
+    const viaAlias = alias ? this.matchPath(method, `/repos/{owner}/{repo}${alias[1] ?? ''}`) : null;
+    return viaAlias ? { ...viaAlias, viaRepositoryId: true } : null;
+  }
+
+  private matchPath(method: string, path: string): { op: GithubOperation; params: Record<string, string> } | null {
     let best: { compiled: Compiled; found: RegExpExecArray } | null = null;
     for (const compiled of this.compiled) {
       if (compiled.op.method !== method) continue;
@@ -204,6 +216,11 @@ export function checkGithubRecord(spec: GithubConformance, record: TrafficRecord
   const { op, params } = found;
   const name = label(op);
   coverage.operations.add(name);
+  if (found.viaRepositoryId) {
+    coverage.notes.add(`${name} requested as /repositories/{id}/… (GitHub's Link-header form), checked as /repos/{owner}/{repo}/…`);
+    delete params.owner;
+    delete params.repo;
+  }
   for (const [param, raw] of Object.entries(params)) {
     const declared = op.parameters.find((p) => p.in === 'path' && p.name === param);
     if (!declared) {
