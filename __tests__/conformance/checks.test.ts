@@ -204,6 +204,7 @@ describe('Gitea checks', () => {
     const get = (path: string, over: Partial<TrafficRecord>): TrafficRecord => record({ server: 'gitea', path, ...over });
     checkGiteaRecord(gitea, get('/api/v1/repos/o/r/commits/abc/statuses', { query: { limit: '50' }, response: [{ id: 1, status: 'success', context: 'ci' }] }), coverage);
     checkGiteaRecord(gitea, get('/api/v1/repos/o/r/compare/main...v1', { response: { commits: [], total_commits: 0 } }), coverage);
+    checkGiteaRecord(gitea, get('/gitea/api/v1/repos/o/r/compare/main...v2', { response: { commits: [], total_commits: 0 } }), coverage);
     expect(coverage.violations()).toEqual([]);
     checkGiteaRecord(gitea, get('/api/v1/repos/o/r/commits/abc/statuses', { query: { state: 'x' }, response: [{ id: 1, status: 'skipped', target: 'x' }] }), coverage);
     checkGiteaRecord(gitea, get('/api/v1/repos/o/r/compare/0123456789abcdef0123456789abcdef01234567...main', { response: { files: [] } }), coverage);

@@ -123,8 +123,10 @@ export class GiteaConformance {
     });
   }
 
+  /** Strips everything up to `/api/v1` (Gitea may live under a sub-path, e.g. `/gitea/api/v1`). */
   match(method: string, rawPath: string): { op: GiteaOperation; params: Record<string, string> } | null {
-    const path = rawPath.startsWith(GITEA_API_PREFIX) ? rawPath.slice(GITEA_API_PREFIX.length) : rawPath;
+    const prefix = rawPath.indexOf(`${GITEA_API_PREFIX}/`);
+    const path = prefix >= 0 ? rawPath.slice(prefix + GITEA_API_PREFIX.length) : rawPath;
     let best: { compiled: Compiled; found: RegExpExecArray } | null = null;
     for (const compiled of this.compiled) {
       if (compiled.op.method !== method) continue;
