@@ -3,6 +3,7 @@
 // (process cancel, user info) and fails in seconds when a wire shape drifts.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../sim/index.js';
+import { zeropsYamlFor } from '../helpers/repo.js';
 import { checkGiteaRecord, GiteaConformance, loadGiteaDescription } from './gitea-check.js';
 import { checkGithubRecord, GithubConformance, loadGithubSpec } from './github-check.js';
 import { GITEA_DTS_PATH, GITHUB_SPEC_PATH, zeropsSdkPath } from './paths.js';
@@ -80,14 +81,15 @@ describe('the simulated Zerops API speaks the SDK shapes', () => {
     keep(await z('GET', `/service-stack/${serviceId}/app-version?limit=50&offset=0`));
     const created = keep(await z('POST', `/service-stack/${serviceId}/app-version`, { name: SHA_B }));
     const { id: versionId, uploadUrl } = created.response as { id: string; uploadUrl: string };
-    expect((await fetch(uploadUrl, { method: 'PUT', body: 'archive' })).status).toBe(200);
-    const started = keep(await z('PUT', `/app-version/${versionId}/build-and-deploy`, { zeropsYaml: 'zerops:\n  - setup: api\n', zeropsYamlSetup: 'api' }));
+    // Bytes, so fetch adds no Content-Type (as zcli sends the archive).
+    expect((await fetch(uploadUrl, { method: 'PUT', body: new TextEncoder().encode('archive') })).status).toBe(200);
+    const started = keep(await z('PUT', `/app-version/${versionId}/build-and-deploy`, { zeropsYaml: zeropsYamlFor(['api']), zeropsYamlSetup: 'api' }));
     const processId = (started.response as { id: string }).id;
     keep(await z('GET', `/app-version/${versionId}`));
     keep(await z('GET', `/process/${processId}`));
     keep(await z('GET', `/service-stack/${serviceId}/process?limit=20&offset=0&statuses=PENDING,RUNNING`));
     keep(await z('PUT', `/process/${processId}/cancel`, {}));
-    keep(await z('GET', `/process/nope`));
+    keep(await z('GET', `/process/${'A'.repeat(22)}`));
 
     const coverage = new Coverage('zerops');
     for (const r of records) checkZeropsRecord(sdk, r, coverage, { unresolved: new Set() });
