@@ -20,6 +20,7 @@ const sdk: ZeropsSdk = {
     { name: 'GetProject', method: 'GET', path: '/api/rest/public/project/{id}', queryParams: [], bodyDto: null, rawBody: false, response: 'Project' },
     { name: 'PostProjectSearch', method: 'POST', path: '/api/rest/public/project/search', queryParams: [], bodyDto: 'EsFilter', rawBody: false, response: 'EsProjectResponse' },
     { name: 'GetServiceStackProcess', method: 'GET', path: '/api/rest/public/service-stack/{id}/process', queryParams: ['limit', 'offset'], bodyDto: null, rawBody: false, response: 'ProcessList' },
+    { name: 'PutProcessCancel', method: 'PUT', path: '/api/rest/public/process/{id}/cancel', queryParams: [], bodyDto: null, rawBody: false, response: 'Process' },
   ],
   types: {
     'output.Project': { id: 'uuid.ProjectId', name: 'types.String', description: 'types.TextNull' },
@@ -69,14 +70,17 @@ describe('Zerops checks', () => {
     checkZeropsRecord(sdk, record({ path: '/api/rest/public/project/p', response: { id: 'p', name: 'n', clientId: 'c' } }), coverage, { unresolved: new Set() });
     checkZeropsRecord(sdk, record({ path: '/api/rest/public/nothing/here' }), coverage, { unresolved: new Set() });
     checkZeropsRecord(sdk, record({ method: 'POST', path: '/api/rest/public/project/search', headers: { 'content-type': 'text/plain' }, body: { search: [], sort: [] } }), coverage, { unresolved: new Set() });
+    checkZeropsRecord(sdk, record({ method: 'PUT', path: '/api/rest/public/process/p/cancel', headers: { 'content-type': 'application/json' }, body: {}, response: { id: 'p', status: 'FINISHED' } }), coverage, { unresolved: new Set() });
+    checkZeropsRecord(sdk, record({ method: 'PUT', path: '/api/rest/public/process/p/cancel', response: { id: 'p', status: 'FINISHED' } }), coverage, { unresolved: new Set() });
     checkZeropsRecord(sdk, record({ path: '/api/rest/public/project/p', status: 404, response: { error: { code: 'projectNotFound', message: 'm', meta: null } } }), coverage, { unresolved: new Set() });
     expect(coverage.violations().map((v) => `${v.operation}: ${v.message}`)).toEqual([
       "GetServiceStackProcess (GET /service-stack/{id}/process): query parameter sort is not in the SDK's query DTO",
       'GetProject (GET /project/{id}): response field clientId is not in output.Project',
       'GET /api/rest/public/nothing/here: no SDK operation has this verb and path',
       'PostProjectSearch (POST /project/search): request body sent as text/plain, the SDK sends application/json',
+      'PutProcessCancel (PUT /process/{id}/cancel): no body; the SDK sends {} as JSON',
     ]);
-    expect(coverage.responsesValidated).toBe(3);
+    expect(coverage.responsesValidated).toBe(5);
   });
 
   test('response fields the client declares as undeclared-but-real are accepted, only on that DTO', () => {

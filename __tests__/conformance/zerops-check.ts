@@ -221,6 +221,9 @@ export function checkZeropsRecord(sdk: ZeropsSdk, record: TrafficRecord, coverag
     }
   } else if (record.body !== undefined && !(typeof record.body === 'object' && record.body !== null && Object.keys(record.body).length === 0)) {
     coverage.violate(label, 'request carries a body, the SDK operation takes none', example);
+  } else if (record.body === undefined && !op.rawBody && (op.method === 'PUT' || op.method === 'POST')) {
+    // sdkBase.Put/Post send struct{}{}: `{}` as JSON even when the operation takes no DTO (audit F9).
+    coverage.violate(label, 'no body; the SDK sends {} as JSON', example);
   }
   if (record.status === 0 || record.fault || record.response === undefined) return;
   coverage.responsesValidated++;
