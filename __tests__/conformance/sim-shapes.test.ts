@@ -3,6 +3,7 @@
 // (process cancel, user info) and fails in seconds when a wire shape drifts.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../sim/index.js';
+import { TRAFFIC_DIR_ENV } from '../../sim/traffic.js';
 import { zeropsYamlFor } from '../helpers/repo.js';
 import { checkGiteaRecord, GiteaConformance, loadGiteaDescription } from './gitea-check.js';
 import { checkGithubRecord, GithubConformance, loadGithubSpec } from './github-check.js';
@@ -18,7 +19,10 @@ const ZT = 'zt-shapes-token';
 const GT = 'ghs_shapesToken';
 
 let sim: Simulator;
+// These calls are not the client's: they must not land in the captured traffic.
+const capturing = process.env[TRAFFIC_DIR_ENV];
 beforeAll(async () => {
+  delete process.env[TRAFFIC_DIR_ENV];
   sim = await startSimulator({
     zerops: {
       durationMs: 60_000,
@@ -49,6 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sim?.close();
+  if (capturing !== undefined) process.env[TRAFFIC_DIR_ENV] = capturing;
 });
 
 /** One call, kept as the record the capture would have written. */
