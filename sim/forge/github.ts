@@ -5,6 +5,7 @@ import { credentialOf, type RequestContext, type Route, type SimServer } from '.
 import type { CheckRunRow, StatusRow, Visible } from './checks.js';
 import { conditional } from './conditional.js';
 import type { Commit } from './graph.js';
+import { fullRepository, githubApp, simpleUser, workflowRunDetails, type GithubBases, type RepoIdentity } from './github-shapes.js';
 import { pageHeaders, readPage, slicePage, type PagingRules } from './paging.js';
 import type { ForgeRepo, ForgeToken } from './repo.js';
 
@@ -67,7 +68,8 @@ export class GithubApi implements SimServer<ForgeToken> {
         },
       });
     };
-    route('GET', '', () => jsonReply(200, this.repositoryJson()));
+    // The fields the gate reads, inside the rest schema full-repository requires.
+    route('GET', '', () => jsonReply(200, { ...this.repositoryJson(), ...fullRepository(this.bases, this.identity, this.repo.defaultBranch) }));
     // Refs may contain slashes, so the suffixed commit routes come before the bare one.
     route('GET', '/commits/*ref/check-runs', (ctx) => this.checkRuns(ctx));
     route('GET', '/commits/*ref/statuses', (ctx) => this.statuses(ctx));
@@ -143,6 +145,14 @@ export class GithubApi implements SimServer<ForgeToken> {
     return `${this.baseUrl()}/${this.repo.owner}/${this.repo.repo}`;
   }
 
+  private get bases(): GithubBases {
+    return { api: this.baseUrl(), html: this.baseUrl() };
+  }
+
+  private get identity(): RepoIdentity {
+    return { owner: this.repo.owner, repo: this.repo.repo, id: 1_296_269 };
+  }
+
   private repositoryJson(): Record<string, unknown> {
     const { owner, repo } = this.repo;
     return {
@@ -166,11 +176,17 @@ export class GithubApi implements SimServer<ForgeToken> {
       node_id: `C_${commit.sha.slice(0, 12)}`,
       url: `${this.apiRepoUrl}/commits/${commit.sha}`,
       html_url: `${this.htmlRepoUrl}/commit/${commit.sha}`,
-      commit: { message: commit.message, author: person, committer: person, tree: { sha: commit.sha.split('').reverse().join('') } },
+      comments_url: `${this.apiRepoUrl}/commits/${commit.sha}/comments`,
+      commit: { url: `${this.apiRepoUrl}/git/commits/${commit.sha}`, message: commit.message, author: person, committer: person, tree: this.treeJson(commit), comment_count: 0 },
       author: null,
       committer: null,
       parents: commit.parents.map((sha) => ({ sha, url: `${this.apiRepoUrl}/commits/${sha}`, html_url: `${this.htmlRepoUrl}/commit/${sha}` })),
     };
+  }
+
+  private treeJson(commit: Commit): Record<string, unknown> {
+    const sha = commit.sha.split('').reverse().join('');
+    return { sha, url: `${this.apiRepoUrl}/git/trees/${sha}` };
   }
 
   private checkRunJson({ row, step, sinceMs }: Visible<CheckRunRow>, sha: string): Record<string, unknown> {
@@ -190,9 +206,9 @@ export class GithubApi implements SimServer<ForgeToken> {
       // Nullable: an app may create a queued run without a start time.
       started_at: step.status === 'queued' ? null : iso(row.createdAtMs),
       completed_at: completed ? iso(sinceMs) : null,
-      output: { title: null, summary: null, text: null, annotations_count: 0 },
+      output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${this.apiRepoUrl}/check-runs/${row.id}/annotations` },
       check_suite: { id: row.suiteId },
-      app: { id: 15_368, slug: row.app, name: row.app === 'github-actions' ? 'GitHub Actions' : row.app },
+      app: githubApp(this.bases, row.app, row.app === 'github-actions' ? 'GitHub Actions' : row.app, 15_368),
       pull_requests: [],
     };
   }
@@ -209,7 +225,7 @@ export class GithubApi implements SimServer<ForgeToken> {
       context: row.context,
       created_at: iso(row.createdAtMs),
       updated_at: iso(sinceMs),
-      creator: { login: 'ci-bot', id: 2, type: 'Bot' },
+      creator: simpleUser(this.bases, 'ci-bot', 2, 'Bot'),
     };
   }
 
@@ -295,6 +311,7 @@ export class GithubApi implements SimServer<ForgeToken> {
       check_suite_node_id: `CS_${run.checkSuiteId}`,
       url: `${this.apiRepoUrl}/actions/runs/${run.id}`,
       html_url: `${this.htmlRepoUrl}/actions/runs/${run.id}`,
+      ...workflowRunDetails(this.bases, this.identity, { ...run, createdAt: iso(0) }),
     });
   }
 
@@ -318,6 +335,9 @@ export class GithubApi implements SimServer<ForgeToken> {
     return jsonReply(200, {
       url: `${this.apiRepoUrl}/compare/${spec}`,
       html_url: `${this.htmlRepoUrl}/compare/${spec}`,
+      permalink_url: `${this.htmlRepoUrl}/compare/${base.sha}...${head.sha}`,
+      diff_url: `${this.htmlRepoUrl}/compare/${spec}.diff`,
+      patch_url: `${this.htmlRepoUrl}/compare/${spec}.patch`,
       status: result.status,
       ahead_by: result.aheadBy,
       behind_by: result.behindBy,
@@ -431,7 +451,7 @@ export class GithubApi implements SimServer<ForgeToken> {
       original_environment: environment,
       environment,
       description: deployment.description,
-      creator: { login: 'github-actions[bot]', id: 41_898_282, type: 'Bot' },
+      creator: simpleUser(this.bases, 'github-actions[bot]', 41_898_282, 'Bot'),
       created_at: deployment.createdAt,
       updated_at: deployment.createdAt,
       statuses_url: `${url}/statuses`,
@@ -465,7 +485,7 @@ export class GithubApi implements SimServer<ForgeToken> {
       updated_at: status.createdAt,
       deployment_url: url,
       repository_url: this.apiRepoUrl,
-      creator: { login: 'github-actions[bot]', id: 41_898_282, type: 'Bot' },
+      creator: simpleUser(this.bases, 'github-actions[bot]', 41_898_282, 'Bot'),
     });
   }
 }

@@ -38,7 +38,6 @@ export function serviceWire(service: Service, state: ZeropsState): Record<string
   return {
     id: service.id,
     projectId: service.project.id,
-    clientId: state.clientId,
     name: service.hostname,
     status: service.status,
     mode: 'NON_HA',
@@ -69,8 +68,8 @@ export function processWire(process: Process, state: ZeropsState): Record<string
     finished: process.finished,
     lastUpdate: process.lastUpdate,
     serviceStacks: [{ id: service.id, name: service.hostname, projectId: service.project.id }],
-    // The embedded version always carries its name (the SDK declares it here).
-    appVersion: process.version ? versionWire(process.version, true) : null,
+    // The embedded version always carries its name (the SDK declares it here), but no lastUpdate (AppVersionJsonObject has none).
+    appVersion: process.version ? { ...versionWire(process.version, true), lastUpdate: undefined } : null,
     publicMeta: null,
   };
 }
