@@ -325,12 +325,28 @@ export class ZeropsState {
       version.lastUpdate = at(180_000);
       version.build = { pipelineStart: at(0), pipelineFinish: at(180_000), pipelineFailed: null, startDate: at(10_000), endDate: at(120_000) };
       if (status === 'ACTIVE' || status === 'BACKUP') version.activationDate = at(180_000);
+      this.seedBuildProcess(service, version, at);
       if (status === 'ACTIVE') {
         service.activeVersion = version;
         service.activations = [{ atMs: Number.NEGATIVE_INFINITY, sha: version.servedSha, versionId: version.id }];
       }
     });
     this.pruneVersions(service);
+  }
+
+  /** The finished build that made a seeded version: history a process list shows. */
+  private seedBuildProcess(service: Service, version: Version, at: (offsetMs: number) => string): void {
+    const process = this.newProcess(service, 'build', version, 'stack.build');
+    const failed = version.status === 'BUILD_FAILED' || version.status === 'DEPLOY_FAILED';
+    process.status = version.status === 'CANCELLED' ? 'CANCELED' : failed ? 'FAILED' : 'FINISHED';
+    process.created = at(0);
+    process.started = at(5_000);
+    process.finished = at(180_000);
+    process.lastUpdate = process.finished;
+    process.ready = true;
+    process.cancelable = false;
+    service.inFlight.delete(process);
+    service.project.inFlight.delete(process);
   }
 
   newVersion(service: Service, name: string | null, seeded?: { id: string | undefined; created: string }): Version {

@@ -61,7 +61,7 @@ export class ZeropsClient {
       const res = await this.http.send({
         method: 'GET',
         url: `${API}/project/${enc(projectId)}/service-stack`,
-        query: { limit: PAGE, offset: page * PAGE },
+        query: { limit: PAGE, offset: all.length }, // by rows received: servers clamp `limit` silently
         what: `list the services of project ${projectId}`,
         signal,
       });
@@ -89,8 +89,8 @@ export class ZeropsClient {
    */
   async searchVersionNames(clientId: string, serviceId: string, hostname: string, signal?: AbortSignal): Promise<Map<string, string>> {
     const names = new Map<string, string>();
-    let total: number | null = null;
-    for (let page = 0; page < MAX_HISTORY_PAGES && (total === null || page * PAGE < total); page++) {
+    let seen = 0;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
       const res = await this.http.send({
         method: 'POST',
         url: `${API}/app-version/search`,
@@ -102,15 +102,16 @@ export class ZeropsClient {
           ],
           sort: [{ name: 'sequence', ascending: false }],
           limit: PAGE,
-          offset: page * PAGE,
+          offset: seen,
         },
         idempotent: true,
         signal,
       });
       const answer = parseList(res.data, 'version search', parseSearchedVersion, 'output.EsAppVersionResponse');
       for (const v of answer.list) if (v.name && (v.serviceStackId === null || v.serviceStackId === serviceId)) names.set(v.id, v.name);
-      total = answer.total;
-      if (answer.list.length === 0) break;
+      seen += answer.list.length;
+      // Stop on an empty page or a covered total, never on "fewer than asked" (limits are clamped).
+      if (answer.list.length === 0 || (answer.total !== null && seen >= answer.total)) break;
     }
     return names;
   }

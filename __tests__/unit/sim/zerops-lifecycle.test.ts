@@ -313,7 +313,11 @@ describe('process lists', () => {
   it.each(['oldest-first', 'newest-first'] as const)('lists %s, filters by status and action name, pages with limit/offset', async (listOrder) => {
     sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { durationMs: 10, pendingMs: 1, listOrder }));
     const api = zerops(sim);
-    const ids: string[] = [];
+    // The seeded version comes with the finished build that made it.
+    const seeded = (await api.get(`/service-stack/${await api.serviceId('app')}/process`)).body.list;
+    expect(seeded).toHaveLength(1);
+    expect(seeded[0]).toMatchObject({ status: 'FINISHED', actionName: 'stack.build', appVersion: { id: sim.service('app').versions[0]?.id } });
+    const ids: string[] = [seeded[0].id];
     for (let i = 0; i < 3; i++) {
       const { processId } = await pushVersion(sim, 'app', sha(`p${i}`));
       await waitForProcess(sim, processId);
@@ -321,7 +325,7 @@ describe('process lists', () => {
     }
     const serviceId = await api.serviceId('app');
     const all = await api.get(`/service-stack/${serviceId}/process?limit=2&offset=0`);
-    expect(all.body.totalCount).toBe(3);
+    expect(all.body.totalCount).toBe(4);
     const ordered = listOrder === 'newest-first' ? [...ids].reverse() : ids;
     expect(all.body.list.map((p: any) => p.id)).toEqual(ordered.slice(0, 2));
     const second = await api.get(`/service-stack/${serviceId}/process?limit=2&offset=2`);
@@ -329,7 +333,7 @@ describe('process lists', () => {
     const versions = (await api.get(`/service-stack/${serviceId}/app-version`)).body.list.map((v: any) => v.sequence);
     expect(versions).toEqual(listOrder === 'newest-first' ? [4, 3, 2, 1] : [1, 2, 3, 4]);
     expect((await api.get(`/service-stack/${serviceId}/process?statuses=RUNNING,PENDING`)).body.totalCount).toBe(0);
-    expect((await api.get(`/project/${PROJECT_ID}/process?statuses=FINISHED&actionNameContains=build`)).body.totalCount).toBe(3);
+    expect((await api.get(`/project/${PROJECT_ID}/process?statuses=FINISHED&actionNameContains=build`)).body.totalCount).toBe(4);
     expect((await api.get(`/project/${PROJECT_ID}/process?actionNameContains=stack.deploy`)).body.totalCount).toBe(0);
   });
 });
