@@ -130,12 +130,19 @@ describe('zerops versions', () => {
   const DEFAULT_MODE = MODES[0] as (typeof MODES)[number];
 
   describe('activate picks only BACKUP versions (audit F1)', () => {
-    it(
-      'auto: a BUILD_FAILED version of the target is not activated; the target is built instead',
-      async () => {
+    it.each([
+      { names: 'named only by its user data', zerops: {} },
+      { names: 'named by its build process too', zerops: { processVersionNames: true } },
+      { names: 'named on GET as well (not the real shape)', zerops: { omitVersionNames: false } },
+    ])(
+      'auto: a BUILD_FAILED version of the target ($names) is not activated; the target is built instead',
+      async ({ zerops }) => {
         const repo = makeRepo(HOSTS);
         const [first, second, target] = repo.shas as [string, string, string];
-        const s = await start({ shas: repo.shas, services: ['api'], service: { api: { versions: [{ sha: first }, { sha: target, status: 'BUILD_FAILED' }, { sha: second, status: 'ACTIVE' }] } } }, DEFAULT_MODE);
+        const s = await start(
+          { shas: repo.shas, services: ['api'], zerops, service: { api: { versions: [{ sha: first }, { sha: target, status: 'BUILD_FAILED' }, { sha: second, status: 'ACTIVE' }] } } },
+          DEFAULT_MODE,
+        );
         const run = await runAction({ sim: s, inputs: baseInputs(s, repo.dir, { services: 'api' }), env: { GITHUB_SHA: target } });
         expect(run.code).toBe(0);
         expect(run.outputs.result).toBe('success');
