@@ -10,7 +10,7 @@ import { mapLimit } from '../util/concurrency.js';
 import { RolloutError } from '../util/errors.js';
 import { globToRegExp, hasGlob } from '../util/glob.js';
 import type { ZeropsClient } from '../zerops/client.js';
-import { DEPLOYABLE_SERVICE_STATUSES, REACTIVATABLE_STATUS, RUNTIME_CATEGORY, shaOf, type AppVersion, type ServiceStack } from '../zerops/types.js';
+import { ACTIVE_STATUS, DEPLOYABLE_SERVICE_STATUSES, REACTIVATABLE_STATUS, RUNTIME_CATEGORY, shaOf, type AppVersion, type ServiceStack } from '../zerops/types.js';
 import type { StrategyUsed, VersionRef } from './records.js';
 
 export interface PlannedService {
@@ -252,14 +252,16 @@ export class VersionCatalogs {
   private async load(svc: ServiceStack): Promise<AppVersion[]> {
     let versions = (await this.zerops.listAppVersions(svc.id, svc.hostname)).map((v) => ({ ...v, sha: this.direct(v) }));
     const fill = (names: Map<string, string>): AppVersion[] => versions.map((v) => (v.sha ? v : { ...v, sha: shaOf(names.get(v.id)) }));
-    if (versions.every((v) => v.sha)) return versions;
+    // Only the running and the re-activatable versions matter; failed or abandoned ones need no name.
+    const known = (): boolean => versions.every((v) => v.sha || (v.status !== ACTIVE_STATUS && v.status !== REACTIVATABLE_STATUS && v.id !== svc.activeVersion?.id));
+    if (known()) return versions;
     const fromProcesses = new Map<string, string>();
     for (const p of await this.zerops.allServiceProcesses(svc.id, svc.hostname, null)) {
       if (p.appVersionId && p.appVersionName && !fromProcesses.has(p.appVersionId)) fromProcesses.set(p.appVersionId, p.appVersionName);
     }
     versions = fill(fromProcesses);
     const clientId = versions.find((v) => v.clientId)?.clientId;
-    if (versions.every((v) => v.sha) || !clientId) return versions;
+    if (known() || !clientId) return versions;
     try {
       versions = fill(await this.zerops.searchVersionNames(clientId, svc.id, svc.hostname));
     } catch (err) {

@@ -49,7 +49,7 @@ export const ZEROPS_UNDECLARED_READS = {
 /** The enum values (zerops-sdk.json `enums`) the code compares against. */
 export const ZEROPS_ENUM_VALUES = {
   ProcessStatusEnum: ['PENDING', 'RUNNING', 'ROLLBACKING', 'CANCELING', 'FINISHED', 'FAILED', 'CANCELED'],
-  AppVersionStatusEnum: ['UPLOADING', 'BACKUP'],
+  AppVersionStatusEnum: ['UPLOADING', 'ACTIVE', 'BACKUP'],
   ServiceStackStatusEnum: ['ACTIVE', 'READY_TO_DEPLOY'],
   ServiceStackTypeCategoryEnum: ['USER'],
 } as const;
@@ -87,6 +87,8 @@ const need = <V extends object>(v: V, key: keyof V & string, what: string): stri
 type Enum<E extends keyof typeof ZEROPS_ENUM_VALUES> = (typeof ZEROPS_ENUM_VALUES)[E][number];
 /** The only status a kept version can be re-activated from: the ACTIVE one answers 400 appVersionInvalidStatus, failed/cancelled/uploading ones hold nothing to activate. */
 export const REACTIVATABLE_STATUS = 'BACKUP' satisfies Enum<'AppVersionStatusEnum'>;
+/** The version a service runs. */
+export const ACTIVE_STATUS = 'ACTIVE' satisfies Enum<'AppVersionStatusEnum'>;
 /** A created version waiting for its archive. */
 export const UPLOADING_STATUS = 'UPLOADING' satisfies Enum<'AppVersionStatusEnum'>;
 
