@@ -35,6 +35,8 @@ export interface ZeropsScenario {
   userDataList?: boolean;
   /** Order of the direct list endpoints (the API defines none). Default 'oldest-first'. */
   listOrder?: 'oldest-first' | 'newest-first';
+  /** The version search index lags writes: versions created less than this long ago are not found (default 0). */
+  versionSearchLagMs?: number;
   /** DELETE /app-version/{id} of an UPLOADING version: allowed (default) or refused (not determinable). */
   deleteUploading?: 'allowed' | 'refused';
 }

@@ -217,6 +217,26 @@ describe('zerops versions', () => {
     );
   });
 
+  it(
+    'the version search lags and nothing else names the running version → the re-run warns and rebuilds instead of skipping blindly',
+    async () => {
+      const repo = makeRepo(HOSTS);
+      const target = repo.shas[2] as string;
+      const lagging = { userDataList: false, processVersionNames: false, versionSearchLagMs: 60_000 };
+      const s = await start({ shas: repo.shas, services: ['api'], zerops: lagging }, { mode: 'lagging search', zerops: {}, searchDown: false });
+      const inputs = baseInputs(s, repo.dir, { services: 'api' });
+      const first = await runAction({ sim: s, inputs, env: { GITHUB_SHA: target } });
+      expect(first.code).toBe(0);
+      const released = s.service('api').activeVersion?.id as string;
+      const again = await runAction({ sim: s, inputs, env: { GITHUB_SHA: target } });
+      expect(again.code).toBe(0);
+      expect(recordOf(again.report, 'api').before).toEqual({ versionId: released, sha: null });
+      expect(recordOf(again.report, 'api').strategy).toBe('build');
+      expect(again.stdout).toMatch(new RegExp(`::warning[^\\n]*api runs version ${released}, whose commit is unknown`));
+    },
+    TIMEOUT,
+  );
+
   describe('abandoned versions are deleted, best effort (audit F16)', () => {
     it(
       'a refused build-and-deploy: the unused version is deleted and the service fails with the refusal',

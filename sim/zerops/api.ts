@@ -392,7 +392,11 @@ export class ZeropsApi implements SimServer<Token> {
   private searchVersions(ctx: RequestContext, token: Token): Reply {
     const fields = this.fields.version;
     const query = parseSearch(ctx.body, fields, this.state.options.maxLimit);
-    const candidates = this.scopeServices(query, token).flatMap((s) => s.versions);
+    // The search index lags writes (zcp: seconds): the newest versions may not be in it yet.
+    const indexedBefore = Date.now() - this.state.options.versionSearchLagMs;
+    const candidates = this.scopeServices(query, token)
+      .flatMap((s) => s.versions)
+      .filter((v) => this.state.options.versionSearchLagMs === 0 || Date.parse(v.created) <= indexedBefore);
     return this.searchAnswer(query, candidates, fields, (v) => v.ordinal, (v) => searchedVersionWire(v, this.state));
   }
 

@@ -194,6 +194,7 @@ export interface ZeropsOptions {
   processVersionNames: boolean;
   userDataList: boolean;
   listOrder: 'oldest-first' | 'newest-first';
+  versionSearchLagMs: number;
   deleteUploading: 'allowed' | 'refused';
 }
 
@@ -222,6 +223,7 @@ export class ZeropsState {
       processVersionNames: scenario.processVersionNames ?? false,
       userDataList: scenario.userDataList ?? true,
       listOrder: scenario.listOrder ?? 'oldest-first',
+      versionSearchLagMs: scenario.versionSearchLagMs ?? 0,
       deleteUploading: scenario.deleteUploading ?? 'allowed',
     };
     const projectKeys = new Map<string, Project>();

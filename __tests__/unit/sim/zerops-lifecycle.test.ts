@@ -99,6 +99,15 @@ describe('deploy lifecycle', () => {
     }
   });
 
+  it('versionSearchLagMs: the search does not find versions younger than the lag', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { versionSearchLagMs: 60_000 }));
+    const api = zerops(sim);
+    const { serviceId } = await pushVersion(sim, 'app', sha(2));
+    const found = (await api.post('/app-version/search', { search: [{ name: 'serviceStackId', operator: 'eq', value: serviceId }], sort: [] })).body;
+    // The seeded version is an hour old; the new one is not indexed yet.
+    expect(found.items.map((v: any) => v.name)).toEqual([sha(1)]);
+  });
+
   it('DELETE /app-version/{id}: removes an unused version ({success:true}); refuses the active one; UPLOADING per the scenario', async () => {
     for (const deleteUploading of ['allowed', 'refused'] as const) {
       sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(0) }, { sha: sha(1) }] }], { deleteUploading }));
