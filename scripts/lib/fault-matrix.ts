@@ -713,9 +713,12 @@ async function inspect(cell: Cell, sim: Simulator, run: ActionRun, target: strin
   // Ground truth: the platform ran at most one process per version (no double deploys).
   for (const h of HOSTS) {
     const id = sim.service(h).id;
-    const list = (await zeropsGet(sim, `/service-stack/${id}/process?limit=100`)) as { list: Array<{ appVersion?: { id?: string } | null; actionName?: string }> };
+    const list = (await zeropsGet(sim, `/service-stack/${id}/process?limit=100`)) as { list: Array<{ appVersion?: { id?: string } | null; actionName?: string; created?: string }> };
     const perVersion = new Map<string, number>();
+    // The seeded history (the builds that made the existing versions, an hour old or more) is not this run's.
+    const runWindowStart = Date.now() - 30 * 60_000;
     for (const p of list.list) {
+      if (p.created && Date.parse(p.created) < runWindowStart) continue;
       const v = p.appVersion?.id;
       if (v) perVersion.set(v, (perVersion.get(v) ?? 0) + 1);
     }
