@@ -56,9 +56,23 @@ export function createdVersionWire(version: Version, state: ZeropsState, uploadU
   };
 }
 
-/** An `app-version/search` item: the search index is where `name` shows (zcp, live). */
+/** An `app-version/search` item (SDK EsAppVersion), plus the `name` the index shows (zcp, live). */
 export function searchedVersionWire(version: Version, state: ZeropsState): Record<string, unknown> {
-  return { ...versionWire(version, state, true) };
+  return {
+    id: version.id,
+    clientId: state.clientId,
+    projectId: version.service.project.id,
+    serviceStackId: version.service.id,
+    source: 'CLI',
+    sequence: version.sequence,
+    status: version.status,
+    created: version.created,
+    lastUpdate: version.lastUpdate,
+    build: version.build ? { ...version.build } : null,
+    githubIntegration: null,
+    userData: userDataWire(version, state),
+    name: version.name,
+  };
 }
 
 /** A process's embedded AppVersionJsonObject: `name` declared by the SDK, filled per the scenario. */
