@@ -266,6 +266,29 @@ describe('zerops versions', () => {
     );
 
     it(
+      'an upload that keeps failing: the version it was for is deleted; the service fails with the upload error',
+      async () => {
+        const repo = makeRepo(HOSTS);
+        const target = repo.shas[2] as string;
+        const s = await start(
+          { shas: repo.shas, services: ['api'], faults: [{ server: 'upload', method: 'PUT', path: '/storage/upload/*', respond: { status: 403, body: 'signature expired' } }] },
+          DEFAULT_MODE,
+        );
+        const run = await runAction({ sim: s, inputs: baseInputs(s, repo.dir, { services: 'api' }), env: { GITHUB_SHA: target } });
+        expect(run.code).toBe(1);
+        const uploads = callsOf(s, 'api', 'upload');
+        expect(uploads.length).toBeGreaterThan(0);
+        const versionId = (uploads[0] as RequestLogEntry).path.split('/').at(-1) as string;
+        const deletes = s.mutations().filter((e) => kindOf(e) === 'delete-version');
+        expect(deletes.map((e) => [e.path, e.status])).toEqual([[`${API}/app-version/${versionId}`, 200]]);
+        expect(callsOf(s, 'api', 'build-and-deploy')).toHaveLength(0);
+        expect(s.service('api').versions.some((v) => v.id === versionId)).toBe(false);
+        expect(run.stdout).toContain(`api: deleted unused version ${versionId} (its upload did not complete)`);
+      },
+      TIMEOUT,
+    );
+
+    it(
       'a lost "create version" answer: the orphan it made is found and deleted; when Zerops refuses the delete it is only a warning',
       async () => {
         for (const deleteUploading of ['allowed', 'refused'] as const) {
