@@ -91,6 +91,11 @@ function checkZerops(p: Problems, zerops: Json): void {
   p.millis(zerops.activateMs, 'zerops.activateMs');
   p.count(zerops.maxLimit, 'zerops.maxLimit', 1);
   p.boolean(zerops.omitVersionNames, 'zerops.omitVersionNames');
+  p.boolean(zerops.processVersionNames, 'zerops.processVersionNames');
+  p.boolean(zerops.userDataList, 'zerops.userDataList');
+  p.oneOf(zerops.listOrder, 'zerops.listOrder', ['oldest-first', 'newest-first']);
+  p.millis(zerops.versionSearchLagMs, 'zerops.versionSearchLagMs');
+  p.oneOf(zerops.deleteUploading, 'zerops.deleteUploading', ['allowed', 'refused']);
   const projectKeys = new Set<string>(['*']);
   if (p.array(zerops.projects, 'zerops.projects')) {
     zerops.projects.forEach((project, i) => {

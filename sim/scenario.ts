@@ -27,8 +27,18 @@ export interface ZeropsScenario {
   activateMs?: number;
   /** Page size cap for list endpoints; larger `limit` values are clamped silently (default 100). */
   maxLimit?: number;
-  /** Drop `name` from AppVersion objects in list/get answers (embedded Process.appVersion keeps it). */
+  /** Drop `name` from AppVersion objects in list/get answers, as the real API does (default true; false = the old, unreal shape). */
   omitVersionNames?: boolean;
+  /** Fill `name` in a process's embedded appVersion (SDK: declared; runtime: unknown). Default false (null). */
+  processVersionNames?: boolean;
+  /** Fill AppVersion `userDataList` with the deployed run env (reported live by Zerops' tooling). Default true; false = always []. */
+  userDataList?: boolean;
+  /** Order of the direct list endpoints (the API defines none). Default 'oldest-first'. */
+  listOrder?: 'oldest-first' | 'newest-first';
+  /** The version search index lags writes: versions created less than this long ago are not found (default 0). */
+  versionSearchLagMs?: number;
+  /** DELETE /app-version/{id} of an UPLOADING version: allowed (default) or refused (not determinable). */
+  deleteUploading?: 'allowed' | 'refused';
 }
 
 export interface ZeropsTokenSpec {

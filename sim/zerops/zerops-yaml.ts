@@ -13,6 +13,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * Throws a 400 Zerops error for invalid YAML or an unknown setup.
  */
 export function stampedSha(zeropsYaml: string, setup: string): string | undefined {
+  const stamped = runEnv(zeropsYaml, setup)[STAMP_VARIABLE];
+  return stamped !== undefined && stamped !== '' ? stamped : undefined;
+}
+
+/** The run.envVariables of `setup` (what a version's userDataList reports once deployed); same errors as stampedSha. */
+export function runEnv(zeropsYaml: string, setup: string): Record<string, string> {
   // failsafe: every scalar stays a string, so a numeric-looking SHA keeps its digits.
   const document = parseDocument(zeropsYaml, { schema: 'failsafe' });
   if (document.errors.length > 0) {
@@ -36,6 +42,7 @@ export function stampedSha(zeropsYaml: string, setup: string): string | undefine
   }
   const run = chosen.run;
   const env = isRecord(run) ? run.envVariables : undefined;
-  const stamped = isRecord(env) ? env[STAMP_VARIABLE] : undefined;
-  return typeof stamped === 'string' && stamped !== '' ? stamped : undefined;
+  const out: Record<string, string> = {};
+  if (isRecord(env)) for (const [key, value] of Object.entries(env)) if (typeof value === 'string') out[key] = value;
+  return out;
 }
