@@ -10,5 +10,7 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] },
+    // Reads the traffic the e2e run captured (ZR_TRAFFIC_DIR); run after it.
+    { ...common, displayName: 'conformance', testMatch: ['<rootDir>/__tests__/conformance/**/*.test.ts'] },
   ],
 };

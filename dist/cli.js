@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-OLKNIVEE.js";
+} from "./chunks/chunk-TRHSHUAV.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

@@ -3,7 +3,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-OLKNIVEE.js";
+} from "./chunks/chunk-TRHSHUAV.js";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";

@@ -27,3 +27,4 @@ export type {
   FailPoint,
 } from './scenario.js';
 export { STAMP_VARIABLE } from './zerops/zerops-yaml.js';
+export { githubRateLimitFault, type GithubRateLimitFault } from './forge/rate-limits.js';

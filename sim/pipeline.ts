@@ -6,6 +6,7 @@ import { FaultSet, renderRespondBody, reshape, truncateJson, type ActiveFault } 
 import { HttpError, jsonReply, parseJsonBody, payloadOf, readBody, sendReply, textReply, type Reply, type RouteMatch } from './http.js';
 import type { RequestLog, RequestLogEntry, ServerName } from './log.js';
 import type { Scheduler } from './scheduler.js';
+import { captureTraffic } from './traffic.js';
 
 /** Request bodies above this are refused (413); uploads stream and have no limit. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -122,15 +123,23 @@ export function createPipeline<P>(server: SimServer<P>, deps: PipelineDeps): Req
     const service = route?.service?.(params);
     const entry = log.begin({ server: server.name, method, path, query, headers: req.headers, mutating: server.isMutating(method, path), service });
 
+    // Conformance capture (off unless ZR_TRAFFIC_DIR is set): what was asked and answered.
+    const capture = (status: number, reply?: Reply): void =>
+      captureTraffic({ server: server.name, method, path, query, headers: req.headers, body: entry.body, fault: entry.fault }, status, status === 304 ? undefined : reply?.json);
     const send = (reply: Reply): void => {
       // The client may be gone (aborted upload, destroyed by close()): nothing was answered.
-      if (req.socket.destroyed) return log.finish(entry, 0);
+      if (req.socket.destroyed) {
+        capture(0);
+        return log.finish(entry, 0);
+      }
       sendReply(res, reply);
       log.finish(entry, reply.status);
+      capture(reply.status, reply);
     };
     const drop = (): void => {
       req.socket.destroy();
       log.finish(entry, 0);
+      capture(0);
     };
 
     let body: unknown;
@@ -155,6 +164,7 @@ export function createPipeline<P>(server: SimServer<P>, deps: PipelineDeps): Req
         return drop();
       case 'hang':
         // Never answered; close() destroys the socket.
+        capture(0);
         return log.finish(entry, 0);
       case 'respond':
         return send(respondFaultReply(fault, ctx.authorization));

@@ -22,7 +22,9 @@ const SEEDED_VERSION_STATUSES = ['ACTIVE', 'BACKUP', 'BUILD_FAILED', 'DEPLOY_FAI
 export const CHECK_STATUSES = ['queued', 'in_progress', 'completed', 'waiting', 'requested', 'pending'];
 export const CHECK_CONCLUSIONS = ['success', 'failure', 'neutral', 'cancelled', 'skipped', 'timed_out', 'action_required', 'stale'];
 export const GITHUB_STATUS_STATES = ['error', 'failure', 'pending', 'success'];
-export const GITEA_STATUS_STATES = ['error', 'failure', 'pending', 'success', 'warning', 'skipped'];
+/** Gitea 1.22/1.23 commit-status states (no `skipped`: Actions reports a skipped job as success). */
+export const GITEA_STATUS_STATES = ['error', 'failure', 'pending', 'success', 'warning'];
+export const GITEA_ROLES = ['owner', 'site-admin', 'admin-collaborator', 'reader'];
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
 type Json = Record<string, unknown>;
@@ -91,6 +93,11 @@ function checkZerops(p: Problems, zerops: Json): void {
   p.boolean(zerops.omitVersionNames, 'zerops.omitVersionNames');
   p.oneOf(zerops.uploadHost, 'zerops.uploadHost', ['signed', 'lenient']);
   p.oneOf(zerops.unfilteredProjectSearch, 'zerops.unfilteredProjectSearch', ['reject', 'accept']);
+  p.boolean(zerops.processVersionNames, 'zerops.processVersionNames');
+  p.boolean(zerops.userDataList, 'zerops.userDataList');
+  p.oneOf(zerops.listOrder, 'zerops.listOrder', ['oldest-first', 'newest-first']);
+  p.millis(zerops.versionSearchLagMs, 'zerops.versionSearchLagMs');
+  p.oneOf(zerops.deleteUploading, 'zerops.deleteUploading', ['allowed', 'refused']);
   const projectKeys = new Set<string>(['*']);
   if (p.array(zerops.projects, 'zerops.projects')) {
     zerops.projects.forEach((project, i) => {
@@ -206,7 +213,11 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
       const path = `${name}.tokens[${i}]`;
       if (!isRecord(token)) return p.add(path, 'must be an object');
       p.string(token.value, `${path}.value`, true);
+      if (name === 'gitea' && token.variables !== undefined) p.add(`${path}.variables`, 'Gitea decides by role (owner or site-admin may read variables); set role instead');
       p.boolean(token.variables, `${path}.variables`);
+      if (name === 'github' && token.role !== undefined) p.add(`${path}.role`, 'GitHub tokens have no role here; use variables');
+      p.oneOf(token.role, `${path}.role`, GITEA_ROLES);
+      p.boolean(token.seesRepo, `${path}.seesRepo`);
       p.boolean(token.deployments, `${path}.deployments`);
       p.count(token.rateLimit, `${path}.rateLimit`);
     });
@@ -237,6 +248,7 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
   const statusStates = name === 'github' ? GITHUB_STATUS_STATES : GITEA_STATUS_STATES;
   checkRows('statuses', (row, path) => {
     if (!isRecord(row)) return p.add(path, 'must be an object');
+    if (name === 'gitea' && row.id !== undefined) p.add(`${path}.id`, 'Gitea numbers statuses per commit (1, 2, 3…); remove id');
     p.string(row.context, `${path}.context`, true);
     p.string(row.targetUrl, `${path}.targetUrl`);
     checkTimeline(p, row, path, (step, at) => {
@@ -247,6 +259,10 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
   });
   if (name === 'gitea') {
     p.count(forge.maxLimit, 'gitea.maxLimit', 1);
+    p.oneOf(forge.version, 'gitea.version', ['1.22', '1.23']);
+    if (forge.subPath !== undefined && (typeof forge.subPath !== 'string' || !/^(\/[A-Za-z0-9._-]+)+$/.test(forge.subPath))) p.add('gitea.subPath', "must look like '/gitea' (no trailing slash)");
+    p.boolean(forge.variableNamesExact, 'gitea.variableNamesExact');
+    p.boolean(forge.etags, 'gitea.etags');
     for (const key of ['checkRuns', 'run', 'rules']) if (forge[key] !== undefined) p.add(`gitea.${key}`, 'Gitea has no such API; remove it');
     return;
   }

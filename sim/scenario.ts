@@ -27,7 +27,7 @@ export interface ZeropsScenario {
   activateMs?: number;
   /** Page size cap for list endpoints; larger `limit` values are clamped silently (default 100). */
   maxLimit?: number;
-  /** Drop `name` from AppVersion objects in list/get answers (embedded Process.appVersion keeps it). */
+  /** Drop `name` from AppVersion objects in list/get answers, as the real API does (default true; false = the old, unreal shape). */
   omitVersionNames?: boolean;
   /**
    * The upload URL's host: 'signed' (default) answers 403 to a Content-Type header, like a
@@ -39,6 +39,16 @@ export interface ZeropsScenario {
    * 'accept' (scoped by token). The real answer is unknown; first-party callers always filter.
    */
   unfilteredProjectSearch?: 'reject' | 'accept';
+  /** Fill `name` in a process's embedded appVersion (SDK: declared; runtime: unknown). Default false (null). */
+  processVersionNames?: boolean;
+  /** Fill AppVersion `userDataList` with the deployed run env (reported live by Zerops' tooling). Default true; false = always []. */
+  userDataList?: boolean;
+  /** Order of the direct list endpoints (the API defines none). Default 'oldest-first'. */
+  listOrder?: 'oldest-first' | 'newest-first';
+  /** The version search index lags writes: versions created less than this long ago are not found (default 0). */
+  versionSearchLagMs?: number;
+  /** DELETE /app-version/{id} of an UPLOADING version: allowed (default) or refused (not determinable). */
+  deleteUploading?: 'allowed' | 'refused';
 }
 
 export interface ZeropsTokenSpec {
@@ -151,12 +161,18 @@ export interface StatusSpec extends TimelineStep {
 
 export interface ForgeTokenSpec {
   value: string;
-  /** May read Actions variables (else 403). */
+  /** GitHub: may read Actions variables (else 403). Gitea decides by `role` instead. */
   variables?: boolean;
+  /** Gitea: who the token belongs to; only `owner` and `site-admin` may read variables (default `reader`). */
+  role?: GiteaRole;
+  /** The token can see the repository (default true); when false every repository route answers 404. */
+  seesRepo?: boolean;
   /** May create deployments (GitHub; default true). */
   deployments?: boolean;
   /** Primary rate limit for this token (GitHub; default the forge's). */
   rateLimit?: number;
+  /** A GitHub Actions GITHUB_TOKEN: all of them share the repository's 1,000 requests an hour. */
+  jobToken?: boolean;
 }
 
 export interface ForgeScenario {
@@ -171,6 +187,8 @@ export interface ForgeScenario {
   /** Keyed by commit (any ref that resolves to one). */
   statuses?: Record<string, StatusSpec[]>;
   variables?: Record<string, string>;
+  /** Branch → contexts its branch protection requires (GitHub classic protection; Gitea status_check_contexts, globs). */
+  protection?: Record<string, string[]>;
 }
 
 export interface GithubScenario extends ForgeScenario {
@@ -178,13 +196,25 @@ export interface GithubScenario extends ForgeScenario {
   checkRuns?: Record<string, CheckSpec[]>;
   /** Branch → required status check contexts (rulesets). */
   rules?: Record<string, string[]>;
+  /** Other rules (deletion, non_fast_forward) listed before the required checks, e.g. 40 to push them to page 2. */
+  rulesBefore?: number;
   /** Requests per hour per token (default 5000). */
   rateLimit?: number;
 }
 
+export type GiteaRole = 'owner' | 'site-admin' | 'admin-collaborator' | 'reader';
+
 export interface GiteaScenario extends ForgeScenario {
   /** `limit` is clamped to this silently (default 50). */
   maxLimit?: number;
+  /** 1.22 (default): compare takes branch and tag names only; 1.23: commit SHAs too. */
+  version?: '1.22' | '1.23';
+  /** Install under a sub-path (ROOT_URL https://host/gitea/), e.g. '/gitea'. */
+  subPath?: string;
+  /** Variable lookups match the stored (upper-case) name exactly instead of upper-casing the asked name. */
+  variableNamesExact?: boolean;
+  /** Send ETags and answer If-None-Match with 304 (not documented for Gitea; off by default). */
+  etags?: boolean;
 }
 
 export class ScenarioError extends Error {

@@ -158,8 +158,8 @@ export async function startSimulator(scenarioOrPath: Scenario | string, options:
     upload: uploadListener.url,
     github: githubListener.url,
     githubServer: githubListener.url,
-    gitea: `${giteaListener.url}${GITEA_API_PREFIX}`,
-    giteaServer: giteaListener.url,
+    gitea: `${giteaListener.url}${repos.gitea.gitea.subPath}${GITEA_API_PREFIX}`,
+    giteaServer: `${giteaListener.url}${repos.gitea.gitea.subPath}`,
     buildInfo: buildInfoListener.url,
   });
   engine.startSeededLocks();

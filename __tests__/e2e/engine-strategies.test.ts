@@ -205,7 +205,7 @@ describe('engine: strategies', () => {
       expect(run.code).toBe(1);
       expect(run.outputs.result).toBe('failed');
       expect(sim.mutations()).toEqual([]);
-      expect(run.report?.reason).toContain('`admin` keeps no version of');
+      expect(run.report?.reason).toContain('`admin` keeps no BACKUP version of');
       expect(run.report?.reason).toContain(target.slice(0, 12));
       expect(run.report?.reason).not.toMatch(/`(api|web|worker)`/);
     },

@@ -191,8 +191,28 @@ describe.each(FORGES)('kill switch on %s', (forge) => {
       const warnings = annotations(run.stdout, 'warning').join('\n');
       expect(run.stdout).toMatch(/^::warning title=Kill switch not live::/m);
       expect(warnings).toContain(`Cannot read the repository variable ${VAR} (HTTP 403)`);
-      expect(warnings).toContain(forge === 'github' ? '"Variables: read"' : 'repository owner or an admin');
+      // Gitea's variables API is reqOwner(): the owner or a site admin, not an admin collaborator (the world's control token).
+      expect(warnings).toContain(forge === 'github' ? '"Variables: read"' : 'only the repository owner (for an organisation repository: a member of its Owners team) or a site admin');
       expect(run.report?.gates.killSwitch).toEqual(expect.objectContaining({ live: false }));
+    },
+    T,
+  );
+
+  it(
+    'control token cannot see the repository (404 on the variable and on the repository): holds instead of reading "unset"',
+    async () => {
+      const s = await start(world({ shas: repo.shas, forge, controlBlind: true }));
+      const run = await release(s, forge);
+
+      expect(run.outputs.result).toBe('failed');
+      expect(run.code).toBe(1);
+      expect(run.report?.reasonCode).toBe('kill-switch-hold');
+      expect(String(run.report?.reason)).toContain('the control-token cannot see this repository (HTTP 404 on the repository itself)');
+      expect(s.mutations()).toEqual([]);
+      expect(zeropsRequests(s)).toEqual([]);
+      expect(variableReads(s, forge).map((e) => e.status)).toEqual([404]);
+      const control = forgeRequests(s, forge).filter((e) => e.headers.authorization === authOf(forge, CONTROL_TOKEN));
+      expect(control.map((e) => `${e.status} ${e.path.replace(/^\/api\/v1/, '')}`)).toEqual([`404 /repos/acme/shop/actions/variables/${VAR}`, '404 /repos/acme/shop']);
     },
     T,
   );

@@ -22,7 +22,11 @@ function release(s: Simulator, forge: ForgeName, inputs: Record<string, string>,
 }
 
 const reason = (run: ActionRun): string => String(run.report?.reason ?? '');
-const compares = (s: Simulator, forge: ForgeName) => forgeRequests(s, forge).filter((e) => /\/compare\/[0-9a-f]{40}\.\.\.[0-9a-f]{40}$/.test(e.path));
+/** Ancestry questions: GitHub's compare of two SHAs, Gitea's commit list `sha=A&not=D` (1.22's compare refuses SHAs). */
+const compares = (s: Simulator, forge: ForgeName) =>
+  forgeRequests(s, forge)
+    .filter((e) => (forge === 'github' ? /\/compare\/[0-9a-f]{40}\.\.\.[0-9a-f]{40}$/.test(e.path) : e.path.endsWith('/commits') && e.query.not !== undefined))
+    .map((e) => (forge === 'github' ? e : { ...e, path: `${e.path}?sha=${e.query.sha}&not=${e.query.not}` }));
 
 describe.each(FORGES)('target and allowed refs on %s', (forge) => {
   it(
@@ -134,6 +138,30 @@ describe.each(FORGES)('target and allowed refs on %s', (forge) => {
       expect(run.outputs['target-sha'] ?? '').toBe('');
       expect(zeropsRequests(s)).toEqual([]);
       expect(polls(s, forge)).toEqual([]);
+    },
+    T,
+  );
+});
+
+describe('ref policy when the forge cannot answer', () => {
+  it(
+    'gitea: an ancestry question answered 404 refuses with "could not tell", not with "is not an ancestor"',
+    async () => {
+      const s = await start(
+        world({
+          shas: repo.shas,
+          forge: 'gitea',
+          checksOn: middle,
+          faults: [{ server: 'gitea', method: 'GET', path: '/api/v1/repos/acme/shop/commits', respond: { status: 404, body: JSON.stringify({ message: 'The target couldn\'t be found.' }) } }],
+        }),
+      );
+      const run = await release(s, 'gitea', { target: middle });
+
+      expect(run.outputs.result).toBe('failed');
+      expect(run.report?.reasonCode).toBe('ref-policy');
+      expect(reason(run)).toContain(`Target ${middle.slice(0, 12)} could not be shown to be the tip or an ancestor of an allowed ref`);
+      expect(reason(run)).toContain('acme/shop could not tell for `refs/heads/main`');
+      expect(zeropsRequests(s)).toEqual([]);
     },
     T,
   );

@@ -5,7 +5,7 @@ import { ZEROPS_TOKEN } from './world.js';
 
 export const API = '/api/rest/public';
 
-export type CallKind = 'create-version' | 'upload' | 'build-and-deploy' | 'deploy' | 'cancel' | 'rename' | 'other';
+export type CallKind = 'create-version' | 'upload' | 'build-and-deploy' | 'deploy' | 'cancel' | 'rename' | 'delete-version' | 'other';
 
 /** What a mutating Zerops/upload entry does. */
 export function kindOf(e: RequestLogEntry): CallKind {
@@ -16,6 +16,7 @@ export function kindOf(e: RequestLogEntry): CallKind {
   if (e.method === 'PUT' && /\/app-version\/[^/]+\/deploy$/.test(e.path)) return 'deploy';
   if (e.method === 'PUT' && (e.path.endsWith('/cancel') || e.path.endsWith('/cancel-build'))) return 'cancel';
   if (e.method === 'PUT' && /\/app-version\/[^/]+$/.test(e.path)) return 'rename';
+  if (e.method === 'DELETE' && /\/app-version\/[^/]+$/.test(e.path)) return 'delete-version';
   return 'other';
 }
 

@@ -1,7 +1,7 @@
 // Scenario builders for the end-to-end tests: one production project, a repository
 // whose commits are real (from makeRepo), tokens with recognisable values (so the
 // secret scan can look for them), and inputs that point the bundle at the simulator.
-import type { CheckSpec, FaultSpec, Scenario, ServiceSpec, Simulator, StatusSpec, ZeropsScenario } from '../../sim/index.js';
+import type { CheckSpec, FaultSpec, GiteaScenario, Scenario, ServiceSpec, Simulator, StatusSpec, ZeropsScenario } from '../../sim/index.js';
 
 export const OWNER = 'acme';
 export const REPO = 'shop';
@@ -43,6 +43,10 @@ export interface WorldOptions {
   checksOn?: string;
   /** Page-size clamp of the forge's lists (Gitea `limit`, default 50). Gitea only. */
   forgeMaxLimit?: number;
+  /** The control token cannot see the repository (404 on every repository route). */
+  controlBlind?: boolean;
+  /** Gitea only: version behaviour, sub-path install, variable-name matching. */
+  gitea?: Pick<GiteaScenario, 'version' | 'subPath' | 'variableNamesExact' | 'etags'>;
 }
 
 export function world(o: WorldOptions): Scenario {
@@ -57,10 +61,18 @@ export function world(o: WorldOptions): Scenario {
   });
   const forge = o.forge ?? 'github';
   const commits = o.shas.map((sha, i) => ({ sha, message: `release ${i + 1}` }));
-  const tokens = [
-    { value: FORGE_TOKEN, variables: false },
-    { value: CONTROL_TOKEN, variables: !o.controlForbidden },
-  ];
+  const seesRepo = !o.controlBlind;
+  // Gitea grants variables by role (owner or site admin); an admin collaborator gets 403.
+  const tokens =
+    forge === 'github'
+      ? [
+          { value: FORGE_TOKEN, variables: false },
+          { value: CONTROL_TOKEN, variables: !o.controlForbidden, seesRepo },
+        ]
+      : [
+          { value: FORGE_TOKEN, role: 'reader' as const },
+          { value: CONTROL_TOKEN, role: o.controlForbidden ? ('admin-collaborator' as const) : ('owner' as const), seesRepo },
+        ];
   const common = {
     owner: OWNER,
     repo: REPO,
@@ -103,10 +115,12 @@ export function world(o: WorldOptions): Scenario {
     scenario.gitea = {
       ...common,
       ...(o.forgeMaxLimit !== undefined ? { maxLimit: o.forgeMaxLimit } : {}),
+      ...o.gitea,
       statuses: {
         [checked]: [
           ...(o.statuses ?? [{ context: 'CI / test (push)', state: 'success' }]),
-          { context: 'Deploy / deploy (push)', state: 'pending', targetUrl: `/acme/shop/actions/runs/17/jobs/1` },
+          // Gitea writes the own job's target_url relative, under the install's sub-path.
+          { context: 'Deploy / deploy (push)', state: 'pending', targetUrl: `${o.gitea?.subPath ?? ''}/acme/shop/actions/runs/17/jobs/1` },
         ],
       },
     };

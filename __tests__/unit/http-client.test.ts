@@ -56,6 +56,26 @@ describe('HttpClient', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it.each([403, 429])('sees a secondary rate limit (%i, no retry-after, remaining > 0) and asks for at least a minute (M3)', async (status) => {
+    const body = { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' };
+    const { server, client } = await setup([json(status, body, { 'x-ratelimit-remaining': '4321' }), json(200, {})]);
+    const err = await client.send({ method: 'GET', url: '/c', what: 'read checks', maxRateLimitWaitMs: 1000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as HttpError).rateLimited).toBe(true);
+    expect((err as HttpError).retryAfterMs).toBe(60_000);
+    // Longer than this call may wait: handed to the caller at once, not retried early.
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('waits out a secondary rate limit with retry-after within the call budget (M3)', async () => {
+    const body = { message: 'You have exceeded a secondary rate limit.' };
+    const { server, client } = await setup([json(403, body, { 'retry-after': '1', 'x-ratelimit-remaining': '12' }), json(200, { ok: 1 })]);
+    const t0 = Date.now();
+    expect((await client.send({ method: 'GET', url: '/c', what: 'read checks' })).data).toEqual({ ok: 1 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('does not retry a plain 403 or 404', async () => {
     const { server, client } = await setup([json(403, { message: 'Resource not accessible by integration' }), json(200, {})]);
     await expect(client.send({ method: 'GET', url: '/v', what: 'read v' })).rejects.toThrow(/HTTP 403: Resource not accessible/);

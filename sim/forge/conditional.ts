@@ -3,8 +3,9 @@
 import { createHash } from 'node:crypto';
 import type { Reply } from '../http.js';
 
+/** Strong, like GitHub's (`"c6f0c3…"`); If-None-Match still compares weakly. */
 export function etagOf(payload: string): string {
-  return `W/"${createHash('sha1').update(payload).digest('hex')}"`;
+  return `"${createHash('sha1').update(payload).digest('hex')}"`;
 }
 
 /** Weak comparison, as servers do for If-None-Match; `*` matches anything. */

@@ -5,10 +5,15 @@ import { credentialOf, type RequestContext, type Route, type SimServer } from '.
 import type { CheckRunRow, StatusRow, Visible } from './checks.js';
 import { conditional } from './conditional.js';
 import type { Commit } from './graph.js';
+import { fullRepository, githubApp, simpleUser, workflowRunDetails, type GithubBases, type RepoIdentity } from './github-shapes.js';
 import { pageHeaders, readPage, slicePage, type PagingRules } from './paging.js';
 import type { ForgeRepo, ForgeToken } from './repo.js';
 
 const PAGING: PagingRules = { sizeParam: 'per_page', defaultSize: 30, maxSize: 100 };
+/** The repository's id: GitHub's Link headers name /repositories/{id}/…, not owner/name. */
+const REPOSITORY_ID = 1_296_269;
+/** Every GITHUB_TOKEN of one repository shares this many requests an hour (docs: rate limits, GITHUB_TOKEN). */
+export const JOB_TOKEN_RATE_LIMIT = 1000;
 const DOCS = 'https://docs.github.com/rest';
 const DEPLOYMENT_STATES = new Set(['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success']);
 
@@ -51,21 +56,29 @@ export class GithubApi implements SimServer<ForgeToken> {
     const route = (method: string, path: string, handle: Route<ForgeToken>['handle']): void => {
       this.router.add(method, `/repos/:owner/:repo${path}`, {
         handle: (ctx, token) => {
-          if (!repo.matches(ctx.params.owner, ctx.params.repo)) throw githubError(404, 'Not Found');
+          if (!repo.visibleTo(token, ctx.params.owner, ctx.params.repo)) throw githubError(404, 'Not Found');
+          return handle(ctx, token);
+        },
+      });
+      // The same resource by repository id, as the Link headers name it.
+      this.router.add(method, `/repositories/:repositoryId${path}`, {
+        handle: (ctx, token) => {
+          if (ctx.params.repositoryId !== String(REPOSITORY_ID)) throw githubError(404, 'Not Found');
           return handle(ctx, token);
         },
       });
     };
-    route('GET', '', () => jsonReply(200, this.repositoryJson()));
+    // The fields the gate reads, inside the rest schema full-repository requires.
+    route('GET', '', () => jsonReply(200, { ...this.repositoryJson(), ...fullRepository(this.bases, this.identity, this.repo.defaultBranch) }));
     // Refs may contain slashes, so the suffixed commit routes come before the bare one.
     route('GET', '/commits/*ref/check-runs', (ctx) => this.checkRuns(ctx));
     route('GET', '/commits/*ref/statuses', (ctx) => this.statuses(ctx));
     route('GET', '/commits/*ref/status', (ctx) => this.combinedStatus(ctx));
-    route('GET', '/commits/*ref', (ctx) => jsonReply(200, this.commitJson(this.commit(ctx.params.ref))));
+    route('GET', '/commits/*ref', (ctx) => this.commitReply(ctx));
     route('GET', '/actions/runs/:runId', (ctx) => this.workflowRun(ctx));
     route('GET', '/actions/variables/:name', (ctx, token) => this.variable(ctx, token));
     route('GET', '/compare/*spec', (ctx) => this.compare(ctx));
-    route('GET', '/rules/branches/*branch', (ctx) => jsonReply(200, this.rulesFor(ctx.params.branch ?? '')));
+    route('GET', '/rules/branches/*branch', (ctx) => this.rules(ctx));
     route('GET', '/branches', (ctx) => this.refList(ctx, this.repo.graph.branches, (name) => ({ protected: this.repo.rules.has(name) })));
     route('GET', '/branches/*branch', (ctx) => this.branch(ctx));
     route('GET', '/tags', (ctx) => this.refList(ctx, this.repo.graph.tags, (name) => this.tagExtras(name)));
@@ -86,7 +99,7 @@ export class GithubApi implements SimServer<ForgeToken> {
     if (value === undefined) throw githubError(401, 'Requires authentication');
     const token = this.repo.tokens.get(value);
     if (!token) throw githubError(401, 'Bad credentials');
-    if (token.remaining <= 0) {
+    if (this.budgetOf(token).remaining <= 0) {
       throw githubError(403, 'API rate limit exceeded for installation. Wait for the limit to reset.', this.rateHeaders(token));
     }
     return token;
@@ -99,16 +112,25 @@ export class GithubApi implements SimServer<ForgeToken> {
   /** ETag/304 on GETs; a 304 does not use up the rate limit. */
   finalize(ctx: RequestContext, reply: Reply, token: ForgeToken): Reply {
     const result = conditional(ctx.method, ctx.req.headers['if-none-match'], reply);
-    if (!result.notModified && token.remaining > 0) token.remaining--;
+    const budget = this.budgetOf(token);
+    if (!result.notModified && budget.remaining > 0) budget.remaining--;
     return { ...result.reply, headers: { ...result.reply.headers, ...this.rateHeaders(token) } };
   }
 
+  private readonly jobBudget = { rateLimit: JOB_TOKEN_RATE_LIMIT, remaining: JOB_TOKEN_RATE_LIMIT };
+
+  /** A GITHUB_TOKEN spends the repository's shared hourly budget; other tokens their own. */
+  private budgetOf(token: ForgeToken): { rateLimit: number; remaining: number } {
+    return token.jobToken ? this.jobBudget : token;
+  }
+
   private rateHeaders(token: ForgeToken): Record<string, string> {
+    const budget = this.budgetOf(token);
     return {
-      'x-ratelimit-limit': String(token.rateLimit),
-      'x-ratelimit-remaining': String(token.remaining),
+      'x-ratelimit-limit': String(budget.rateLimit),
+      'x-ratelimit-remaining': String(budget.remaining),
       'x-ratelimit-reset': String(this.repo.rateLimitResetEpoch),
-      'x-ratelimit-used': String(token.rateLimit - token.remaining),
+      'x-ratelimit-used': String(budget.rateLimit - budget.remaining),
       'x-ratelimit-resource': 'core',
     };
   }
@@ -123,10 +145,18 @@ export class GithubApi implements SimServer<ForgeToken> {
     return `${this.baseUrl()}/${this.repo.owner}/${this.repo.repo}`;
   }
 
+  private get bases(): GithubBases {
+    return { api: this.baseUrl(), html: this.baseUrl() };
+  }
+
+  private get identity(): RepoIdentity {
+    return { owner: this.repo.owner, repo: this.repo.repo, id: 1_296_269 };
+  }
+
   private repositoryJson(): Record<string, unknown> {
     const { owner, repo } = this.repo;
     return {
-      id: 1_296_269,
+      id: REPOSITORY_ID,
       node_id: 'R_sim',
       name: repo,
       full_name: `${owner}/${repo}`,
@@ -146,11 +176,17 @@ export class GithubApi implements SimServer<ForgeToken> {
       node_id: `C_${commit.sha.slice(0, 12)}`,
       url: `${this.apiRepoUrl}/commits/${commit.sha}`,
       html_url: `${this.htmlRepoUrl}/commit/${commit.sha}`,
-      commit: { message: commit.message, author: person, committer: person, tree: { sha: commit.sha.split('').reverse().join('') } },
+      comments_url: `${this.apiRepoUrl}/commits/${commit.sha}/comments`,
+      commit: { url: `${this.apiRepoUrl}/git/commits/${commit.sha}`, message: commit.message, author: person, committer: person, tree: this.treeJson(commit), comment_count: 0 },
       author: null,
       committer: null,
       parents: commit.parents.map((sha) => ({ sha, url: `${this.apiRepoUrl}/commits/${sha}`, html_url: `${this.htmlRepoUrl}/commit/${sha}` })),
     };
+  }
+
+  private treeJson(commit: Commit): Record<string, unknown> {
+    const sha = commit.sha.split('').reverse().join('');
+    return { sha, url: `${this.apiRepoUrl}/git/trees/${sha}` };
   }
 
   private checkRunJson({ row, step, sinceMs }: Visible<CheckRunRow>, sha: string): Record<string, unknown> {
@@ -167,11 +203,12 @@ export class GithubApi implements SimServer<ForgeToken> {
       details_url: row.detailsUrl ?? htmlUrl,
       status: step.status,
       conclusion: completed ? step.conclusion : null,
-      started_at: iso(row.createdAtMs),
+      // Nullable: an app may create a queued run without a start time.
+      started_at: step.status === 'queued' ? null : iso(row.createdAtMs),
       completed_at: completed ? iso(sinceMs) : null,
-      output: { title: null, summary: null, text: null, annotations_count: 0 },
+      output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${this.apiRepoUrl}/check-runs/${row.id}/annotations` },
       check_suite: { id: row.suiteId },
-      app: { id: 15_368, slug: row.app, name: row.app === 'github-actions' ? 'GitHub Actions' : row.app },
+      app: githubApp(this.bases, row.app, row.app === 'github-actions' ? 'GitHub Actions' : row.app, 15_368),
       pull_requests: [],
     };
   }
@@ -188,21 +225,36 @@ export class GithubApi implements SimServer<ForgeToken> {
       context: row.context,
       created_at: iso(row.createdAtMs),
       updated_at: iso(sinceMs),
-      creator: { login: 'ci-bot', id: 2, type: 'Bot' },
+      creator: simpleUser(this.bases, 'ci-bot', 2, 'Bot'),
     };
   }
 
   // --- handlers ---
 
-  /** 422 like GitHub when a ref names no commit. */
+  /**
+   * 422 like GitHub when a ref names no commit. GitHub documents SHA, `heads/B` and `tags/T`;
+   * whether `refs/heads/B` resolves is unknown, so the stricter answer is modelled.
+   */
   private commit(ref = ''): Commit {
+    if (ref.startsWith('refs/')) throw githubError(422, `No commit found for SHA: ${ref}`);
     const commit = this.repo.graph.resolve(ref);
     if (!commit) throw githubError(422, `No commit found for SHA: ${ref}`);
     return commit;
   }
 
+  /** Link headers name the repository by id, like GitHub's. */
   private paged(ctx: RequestContext, total: number, page: ReturnType<typeof readPage>): Record<string, string> {
-    return pageHeaders(this.baseUrl(), ctx.path, ctx.query, PAGING, page, total, false);
+    const path = ctx.path.replace(/^\/repos\/[^/]+\/[^/]+/, `/repositories/${REPOSITORY_ID}`);
+    return pageHeaders(this.baseUrl(), path, ctx.query, PAGING, page, total, false);
+  }
+
+  /** `Accept: application/vnd.github.sha` answers with the bare SHA as text. */
+  private commitReply(ctx: RequestContext): Reply {
+    const commit = this.commit(ctx.params.ref);
+    if (/application\/vnd\.github(?:\.v3)?\.sha/.test(String(ctx.req.headers.accept ?? ''))) {
+      return { status: 200, headers: { 'content-type': 'application/vnd.github.sha; charset=utf-8' }, text: commit.sha };
+    }
+    return jsonReply(200, this.commitJson(commit));
   }
 
   private checkRuns(ctx: RequestContext): Reply {
@@ -259,6 +311,7 @@ export class GithubApi implements SimServer<ForgeToken> {
       check_suite_node_id: `CS_${run.checkSuiteId}`,
       url: `${this.apiRepoUrl}/actions/runs/${run.id}`,
       html_url: `${this.htmlRepoUrl}/actions/runs/${run.id}`,
+      ...workflowRunDetails(this.bases, this.identity, { ...run, createdAt: iso(0) }),
     });
   }
 
@@ -282,6 +335,9 @@ export class GithubApi implements SimServer<ForgeToken> {
     return jsonReply(200, {
       url: `${this.apiRepoUrl}/compare/${spec}`,
       html_url: `${this.htmlRepoUrl}/compare/${spec}`,
+      permalink_url: `${this.htmlRepoUrl}/compare/${base.sha}...${head.sha}`,
+      diff_url: `${this.htmlRepoUrl}/compare/${spec}.diff`,
+      patch_url: `${this.htmlRepoUrl}/compare/${spec}.patch`,
       status: result.status,
       ahead_by: result.aheadBy,
       behind_by: result.behindBy,
@@ -294,10 +350,25 @@ export class GithubApi implements SimServer<ForgeToken> {
     });
   }
 
+  /** Active rules for a branch, paginated like every GitHub list (default 30 a page). */
+  private rules(ctx: RequestContext): Reply {
+    const rules = this.rulesFor(ctx.params.branch ?? '');
+    const page = readPage(ctx.query, PAGING);
+    return jsonReply(200, slicePage(rules, page), this.paged(ctx, rules.length, page));
+  }
+
   private rulesFor(branch: string): unknown[] {
     const contexts = this.repo.rules.get(branch);
     if (!contexts) return [];
+    // Other rule types come first (as in org + repo rulesets), so required checks can sit on a later page.
+    const filler = Array.from({ length: this.repo.rulesBefore }, (_, i) => ({
+      type: i % 2 ? 'non_fast_forward' : 'deletion',
+      ruleset_source_type: 'Organization',
+      ruleset_source: this.repo.owner,
+      ruleset_id: 100 + i,
+    }));
     return [
+      ...filler,
       {
         type: 'required_status_checks',
         ruleset_source_type: 'Repository',
@@ -317,11 +388,24 @@ export class GithubApi implements SimServer<ForgeToken> {
     const sha = this.repo.graph.branches.get(name);
     const commit = sha === undefined ? undefined : this.repo.graph.get(sha);
     if (!commit) throw githubError(404, 'Branch not found');
+    const contexts = this.repo.protection.get(name);
     return jsonReply(200, {
       name,
       commit: this.commitJson(commit),
-      protected: this.repo.rules.has(name),
       _links: { self: `${this.apiRepoUrl}/branches/${name}`, html: `${this.htmlRepoUrl}/tree/${name}` },
+      protected: contexts !== undefined || this.repo.rules.has(name),
+      // Schema branch-with-protection: `protection` is required.
+      protection: contexts
+        ? {
+            enabled: true,
+            required_status_checks: {
+              enforcement_level: 'non_admins',
+              contexts,
+              checks: contexts.map((context) => ({ context, app_id: null })),
+            },
+          }
+        : { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+      protection_url: `${this.apiRepoUrl}/branches/${name}/protection`,
     });
   }
 
@@ -367,7 +451,7 @@ export class GithubApi implements SimServer<ForgeToken> {
       original_environment: environment,
       environment,
       description: deployment.description,
-      creator: { login: 'github-actions[bot]', id: 41_898_282, type: 'Bot' },
+      creator: simpleUser(this.bases, 'github-actions[bot]', 41_898_282, 'Bot'),
       created_at: deployment.createdAt,
       updated_at: deployment.createdAt,
       statuses_url: `${url}/statuses`,
@@ -401,7 +485,7 @@ export class GithubApi implements SimServer<ForgeToken> {
       updated_at: status.createdAt,
       deployment_url: url,
       repository_url: this.apiRepoUrl,
-      creator: { login: 'github-actions[bot]', id: 41_898_282, type: 'Bot' },
+      creator: simpleUser(this.bases, 'github-actions[bot]', 41_898_282, 'Bot'),
     });
   }
 }

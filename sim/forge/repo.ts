@@ -1,7 +1,7 @@
 // One simulated repository on a forge: commit graph, checks, Actions variables, tokens,
 // and (GitHub) workflow run, rulesets and deployments.
 import type { Scheduler } from '../scheduler.js';
-import type { CommitSpec, ForgeScenario, GiteaScenario, GithubScenario } from '../scenario.js';
+import type { CommitSpec, ForgeScenario, GiteaRole, GiteaScenario, GithubScenario } from '../scenario.js';
 import { CheckBoard } from './checks.js';
 import { CommitGraph, type Commit } from './graph.js';
 
@@ -9,10 +9,17 @@ export type ForgeKind = 'github' | 'gitea';
 
 export interface ForgeToken {
   value: string;
+  /** GitHub: may read Actions variables. */
   variables: boolean;
+  /** Gitea: who the token belongs to (variables need owner or site admin). */
+  role: GiteaRole;
+  /** False: the repository does not exist for this token (404 everywhere). */
+  seesRepo: boolean;
   deployments: boolean;
   rateLimit: number;
   remaining: number;
+  /** GITHUB_TOKEN: spends the repository's shared budget instead of its own. */
+  jobToken: boolean;
 }
 
 export interface Variable {
@@ -63,10 +70,16 @@ export class ForgeRepo {
   readonly variables = new Map<string, Variable>();
   /** Branch → required status check contexts (GitHub rulesets). */
   readonly rules = new Map<string, string[]>();
+  /** Other (non-status-check) rules listed before the required checks (GitHub; pagination). */
+  readonly rulesBefore: number;
+  /** Branch → contexts required by branch protection (GitHub classic; Gitea globs). */
+  readonly protection = new Map<string, string[]>();
   readonly run: WorkflowRun | null;
   readonly deployments = new Map<number, Deployment>();
   /** Gitea's silent page-size cap. */
   readonly maxLimit: number;
+  /** Gitea behaviour switches (see GiteaScenario). */
+  readonly gitea: { version: '1.22' | '1.23'; subPath: string; variableNamesExact: boolean; etags: boolean };
   /** GitHub primary rate-limit window end, epoch seconds. */
   readonly rateLimitResetEpoch: number;
   private nextDeploymentId = 9_000_001;
@@ -83,6 +96,7 @@ export class ForgeRepo {
     this.repo = scenario.repo ?? 'shop';
     this.defaultBranch = scenario.defaultBranch ?? 'main';
     this.maxLimit = gitea.maxLimit ?? 50;
+    this.gitea = { version: gitea.version ?? '1.22', subPath: gitea.subPath ?? '', variableNamesExact: gitea.variableNamesExact ?? false, etags: gitea.etags ?? false };
     this.rateLimitResetEpoch = Math.floor(scheduler.startedWallMs / 1000) + 3600;
     this.graph = new CommitGraph(scheduler.startedWallMs - 30 * 24 * 3_600_000);
 
@@ -106,10 +120,21 @@ export class ForgeRepo {
 
     for (const spec of scenario.tokens ?? []) {
       const rateLimit = spec.rateLimit ?? github.rateLimit ?? DEFAULT_RATE_LIMIT;
-      this.tokens.set(spec.value, { value: spec.value, variables: spec.variables ?? false, deployments: spec.deployments ?? true, rateLimit, remaining: rateLimit });
+      this.tokens.set(spec.value, {
+        value: spec.value,
+        variables: spec.variables ?? false,
+        role: spec.role ?? 'reader',
+        seesRepo: spec.seesRepo ?? true,
+        deployments: spec.deployments ?? true,
+        rateLimit,
+        remaining: rateLimit,
+        jobToken: spec.jobToken ?? false,
+      });
     }
     for (const [name, value] of Object.entries(scenario.variables ?? {})) this.setVariable(name, String(value));
     for (const [branch, contexts] of Object.entries(github.rules ?? {})) this.rules.set(branch, [...contexts]);
+    for (const [branch, contexts] of Object.entries(scenario.protection ?? {})) this.protection.set(branch, [...contexts]);
+    this.rulesBefore = github.rulesBefore ?? 0;
     this.run = github.run
       ? { id: github.run.id, checkSuiteId: github.run.checkSuiteId, headSha: github.run.headSha ?? this.headOf(this.defaultBranch) ?? null, status: github.run.status ?? 'in_progress' }
       : null;
@@ -118,6 +143,11 @@ export class ForgeRepo {
   /** Owner and repository names compare case-insensitively, as on both forges. */
   matches(owner: string | undefined, repo: string | undefined): boolean {
     return owner?.toLowerCase() === this.owner.toLowerCase() && repo?.toLowerCase() === this.repo.toLowerCase();
+  }
+
+  /** Both forges answer 404 (not 403) for a private repository the token cannot see. */
+  visibleTo(token: ForgeToken, owner: string | undefined, repo: string | undefined): boolean {
+    return token.seesRepo && this.matches(owner, repo);
   }
 
   headOf(branch: string): string | undefined {
@@ -130,9 +160,9 @@ export class ForgeRepo {
     return commit;
   }
 
-  /** Variable names are case-insensitive and stored upper-case on both forges. */
-  getVariable(name: string): Variable | undefined {
-    return this.variables.get(name.toUpperCase());
+  /** Variable names are stored upper-case on both forges; lookups upper-case the asked name unless told to match exactly. */
+  getVariable(name: string, exact = false): Variable | undefined {
+    return this.variables.get(exact ? name : name.toUpperCase());
   }
 
   setVariable(name: string, value: string | null): void {

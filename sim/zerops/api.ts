@@ -6,8 +6,8 @@ import { assertIdShape, badRequest, forbidden, notFound, unauthorized, zeropsErr
 import type { DeployEngine } from './lifecycle.js';
 import { IN_FLIGHT_STATUSES, shaFromName, type Process, type Project, type Service, type Token, type Version, type ZeropsState } from './model.js';
 import { eqFilterValue, parseSearch, runSearch, type FieldMap, type SearchQuery } from './search.js';
-import { processWire, projectWire, serviceWire, userWire, versionWire } from './wire.js';
-import { chosenSetup, stampedSha } from './zerops-yaml.js';
+import { createdVersionWire, processWire, projectWire, searchedVersionWire, serviceWire, userWire, versionWire } from './wire.js';
+import { chosenSetup, runEnv, STAMP_VARIABLE } from './zerops-yaml.js';
 import { deployRefusal } from './statuses.js';
 
 export const ZEROPS_API_PREFIX = '/api/rest/public';
@@ -16,7 +16,16 @@ const ok = (json: unknown): Reply => jsonReply(200, json);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function* newestFirst<T>(items: readonly T[]): Generator<T> {
+/**
+ * Creation-ordered items in the order a direct list endpoint answers. The API defines
+ * none; oldest-first is the default because it puts the newest rows on the last page,
+ * which breaks a client that reads one page and assumes newest-first.
+ */
+function* inListOrder<T>(items: readonly T[], order: 'oldest-first' | 'newest-first'): Generator<T> {
+  if (order === 'oldest-first') {
+    yield* items;
+    return;
+  }
   for (let i = items.length - 1; i >= 0; i--) yield items[i] as T;
 }
 
@@ -121,14 +130,15 @@ export class ZeropsApi implements SimServer<Token> {
       (ctx, token) => {
         const service = this.service(token, ctx.params.serviceId);
         const statuses = statusSet(ctx.query.statuses);
-        const versions = [...newestFirst(service.versions)].filter((v) => !statuses || statuses.has(v.status));
-        return ok(this.page(versions, ctx.query, (v) => versionWire(v, !state.options.omitVersionNames)));
+        const versions = [...inListOrder(service.versions, state.options.listOrder)].filter((v) => !statuses || statuses.has(v.status));
+        return ok(this.page(versions, ctx.query, (v) => versionWire(v, state)));
       },
       byService,
     );
     route('POST', '/service-stack/:serviceId/app-version', (ctx, token) => this.createVersion(ctx, token), byService);
     route('GET', '/service-stack/:serviceId/process', (ctx, token) => ok(this.processPage(this.service(token, ctx.params.serviceId), ctx.query)), byService);
-    route('GET', '/app-version/:versionId', (ctx, token) => ok(versionWire(this.version(token, ctx.params.versionId), !state.options.omitVersionNames)), byVersion);
+    route('GET', '/app-version/:versionId', (ctx, token) => ok(versionWire(this.version(token, ctx.params.versionId), state)), byVersion);
+    route('DELETE', '/app-version/:versionId', (ctx, token) => this.deleteVersion(ctx, token), byVersion);
     route('PUT', '/app-version/:versionId', (ctx, token) => this.renameVersion(ctx, token), byVersion);
     route('PUT', '/app-version/:versionId/build-and-deploy', (ctx, token) => this.buildAndDeploy(ctx, token), byVersion);
     route('PUT', '/app-version/:versionId/deploy', (ctx, token) => this.deploy(ctx, token), byVersion);
@@ -206,12 +216,12 @@ export class ZeropsApi implements SimServer<Token> {
     return { list, totalCount };
   }
 
-  /** Newest first; an in-flight-only status filter reads the small in-flight index, not the history. */
+  /** In the scenario's list order; an in-flight-only status filter reads the small in-flight index, not the history. */
   private processPage(owner: { processes: Process[]; inFlight: Set<Process> }, query: Record<string, string>) {
     const statuses = statusSet(query.statuses);
     const needle = query.actionNameContains;
     const onlyInFlight = statuses !== null && [...statuses].every((s) => IN_FLIGHT_STATUSES.has(s));
-    const source = onlyInFlight ? [...owner.inFlight].reverse() : newestFirst(owner.processes);
+    const source = inListOrder(onlyInFlight ? [...owner.inFlight] : owner.processes, this.state.options.listOrder);
     const matching = function* (): Generator<Process> {
       for (const process of source) {
         if (statuses && !statuses.has(process.status)) continue;
@@ -250,7 +260,7 @@ export class ZeropsApi implements SimServer<Token> {
     this.assertRuntime(service);
     const version = this.state.newVersion(service, name);
     const uploadUrl = `${this.uploadBase()}/storage/upload/${version.id}?sig=${version.uploadSignature}`;
-    return ok({ ...versionWire(version, true), uploadUrl });
+    return ok(createdVersionWire(version, this.state, uploadUrl));
   }
 
   /** SDK PutAppVersion answers output.Success. */
@@ -261,14 +271,30 @@ export class ZeropsApi implements SimServer<Token> {
     return ok({ success: true });
   }
 
+  /** DELETE /app-version/{id} → output.Success. Never the active or a deploying version; UPLOADING per the scenario. */
+  private deleteVersion(ctx: RequestContext, token: Token): Reply {
+    const version = this.version(token, ctx.params.versionId);
+    if (version === version.service.activeVersion || version.status === 'ACTIVE') {
+      throw badRequest('appVersionInvalidStatus', `app version ${version.id} is ACTIVE and cannot be deleted`);
+    }
+    if (version.process && IN_FLIGHT_STATUSES.has(version.process.status)) {
+      throw badRequest('appVersionIsBeingDeployed', `app version ${version.id} is being deployed`);
+    }
+    if (version.status === 'UPLOADING' && this.state.options.deleteUploading === 'refused') {
+      throw badRequest('appVersionInvalidStatus', `app version ${version.id} is UPLOADING and cannot be deleted`);
+    }
+    this.state.deleteVersion(version);
+    return ok({ success: true });
+  }
+
   private assertDeployable(service: Service): void {
     this.assertRuntime(service);
     const refusal = deployRefusal(service.status);
     if (refusal) throw badRequest(refusal, `service ${service.hostname} is ${service.status}; it cannot take a deploy now`, { status: service.status });
   }
 
-  /** The zerops.yaml of a deploy body and the SHA it stamps (validated before any effect). */
-  private deployConfig(ctx: RequestContext, service: Service, kind: 'build' | 'deploy'): { stamped: string | undefined } {
+  /** The zerops.yaml of a deploy body: the SHA it stamps and the run env it sets (validated before any effect). */
+  private deployConfig(ctx: RequestContext, service: Service, kind: 'build' | 'deploy'): { stamped: string | undefined; env: Record<string, string> } {
     const body = this.body(ctx);
     const yaml = this.optionalString(body, 'zeropsYaml');
     const setup = this.optionalString(body, 'zeropsYamlSetup');
@@ -278,7 +304,14 @@ export class ZeropsApi implements SimServer<Token> {
     if (kind === 'deploy' && (noYaml || setup === null)) {
       throw badRequest('zeropsYamlSetupNotFound', 'zeropsYaml and zeropsYamlSetup are both required to deploy a version never activated', { setup });
     }
-    return { stamped: stampedSha(yaml as string, setup ?? service.hostname, kind === 'build' ? 'BUILD_AND_DEPLOY' : 'DEPLOY') };
+    const env = runEnv(yaml as string, setup ?? service.hostname, kind === 'build' ? 'BUILD_AND_DEPLOY' : 'DEPLOY');
+    const stamped = env[STAMP_VARIABLE];
+    return { stamped: stamped === undefined || stamped === '' ? undefined : stamped, env };
+  }
+
+  /** The run env a deploy bakes in shows in the version's userDataList. */
+  private recordUserData(version: Version, env: Record<string, string> | undefined): void {
+    if (env) version.userData = Object.entries(env).map(([key, content]) => ({ key, content, type: 'ENV' as const }));
   }
 
   private buildAndDeploy(ctx: RequestContext, token: Token): Reply {
@@ -289,8 +322,9 @@ export class ZeropsApi implements SimServer<Token> {
       throw badRequest('deployProcessAlreadyCreated', `app version ${version.id} was already built or deployed (status ${version.status}); create a new version`);
     }
     if (!version.upload) throw badRequest('appVersionDataNotAvailable', `app version ${version.id} has no uploaded source; PUT the archive to its uploadUrl first`);
-    const { stamped } = this.deployConfig(ctx, service, 'build');
+    const { stamped, env } = this.deployConfig(ctx, service, 'build');
     version.servedSha = stamped ?? shaFromName(version.name);
+    this.recordUserData(version, env);
     return ok(processWire(this.engine.submit(service, 'build', version), this.state));
   }
 
@@ -311,8 +345,9 @@ export class ZeropsApi implements SimServer<Token> {
       throw badRequest(code, `app version ${version.id} is ${version.status}; only an uploaded version or a kept BACKUP version can be deployed`, { status: version.status });
     }
     if (!version.upload) throw badRequest('appVersionDataNotAvailable', `app version ${version.id} has no uploaded source; PUT the archive to its uploadUrl first`);
-    const { stamped } = this.deployConfig(ctx, service, 'deploy');
+    const { stamped, env } = this.deployConfig(ctx, service, 'deploy');
     version.servedSha = stamped ?? shaFromName(version.name);
+    this.recordUserData(version, env);
     return ok(processWire(this.engine.submit(service, 'deploy', version), this.state));
   }
 
@@ -397,8 +432,12 @@ export class ZeropsApi implements SimServer<Token> {
   private searchVersions(ctx: RequestContext, token: Token): Reply {
     const fields = this.fields.version;
     const query = parseSearch(ctx.body, fields, this.state.options.maxLimit);
-    const candidates = this.scopeServices(query, token).flatMap((s) => s.versions);
-    return this.searchAnswer(query, candidates, fields, (v) => v.ordinal, (v) => versionWire(v, !this.state.options.omitVersionNames));
+    // The search index lags writes (zcp: seconds): the newest versions may not be in it yet.
+    const indexedBefore = Date.now() - this.state.options.versionSearchLagMs;
+    const candidates = this.scopeServices(query, token)
+      .flatMap((s) => s.versions)
+      .filter((v) => this.state.options.versionSearchLagMs === 0 || Date.parse(v.created) <= indexedBefore);
+    return this.searchAnswer(query, candidates, fields, (v) => v.ordinal, (v) => searchedVersionWire(v, this.state));
   }
 
   private searchProcesses(ctx: RequestContext, token: Token): Reply {

@@ -5,12 +5,13 @@ import { createPrng, type Prng } from '../prng.js';
 import type { Scheduler } from '../scheduler.js';
 import type { Duration, FailPoint, ProjectSpec, ServiceSpec, VersionSpec, ZeropsScenario } from '../scenario.js';
 import type { APP_VERSION_STATUSES } from '../scenario-validate.js';
+import { STAMP_VARIABLE } from './zerops-yaml.js';
 
 export type AppVersionStatus = (typeof APP_VERSION_STATUSES)[number];
 export type ProcessStatus = 'PENDING' | 'RUNNING' | 'CANCELING' | 'ROLLBACKING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 export const IN_FLIGHT_STATUSES: ReadonlySet<string> = new Set(['PENDING', 'RUNNING', 'CANCELING', 'ROLLBACKING']);
 
-/** The platform keeps this many versions per service. */
+/** Versions kept per service. An assumption: no reference states a retention count (audit F23). */
 export const KEPT_VERSIONS = 10;
 
 export interface Token {
@@ -124,11 +125,19 @@ export interface Version {
   upload: UploadRecord | null;
   /** The commit this version serves once active (build-info). */
   servedSha: string | null;
+  /** AppVersion userDataList: the run env of the zerops.yaml it was deployed with. */
+  userData: UserData[];
   /** A build or deploy was requested: uploads are refused from then on. */
   deployRequested: boolean;
   /** The in-flight process working on this version. */
   process: Process | null;
   uploadSignature: string;
+}
+
+export interface UserData {
+  key: string;
+  content: string;
+  type: 'ENV';
 }
 
 export type ProcessKind = 'build' | 'deploy' | 'activate' | 'external';
@@ -195,6 +204,11 @@ export interface ZeropsOptions {
   omitVersionNames: boolean;
   uploadHost: 'signed' | 'lenient';
   unfilteredProjectSearch: 'reject' | 'accept';
+  processVersionNames: boolean;
+  userDataList: boolean;
+  listOrder: 'oldest-first' | 'newest-first';
+  versionSearchLagMs: number;
+  deleteUploading: 'allowed' | 'refused';
 }
 
 export class ZeropsState {
@@ -215,9 +229,15 @@ export class ZeropsState {
     private readonly scheduler: Scheduler,
   ) {
     this.clientId = stableId(seed, 'client');
+    // Defaults are the real API's shape (no `name` on GETs) and the stricter guess where it is unknown.
     this.options = {
       maxLimit: scenario.maxLimit ?? 100,
-      omitVersionNames: scenario.omitVersionNames ?? false,
+      omitVersionNames: scenario.omitVersionNames ?? true,
+      processVersionNames: scenario.processVersionNames ?? false,
+      userDataList: scenario.userDataList ?? true,
+      listOrder: scenario.listOrder ?? 'oldest-first',
+      versionSearchLagMs: scenario.versionSearchLagMs ?? 0,
+      deleteUploading: scenario.deleteUploading ?? 'allowed',
       uploadHost: scenario.uploadHost ?? 'signed',
       unfilteredProjectSearch: scenario.unfilteredProjectSearch ?? 'reject',
     };
@@ -322,16 +342,34 @@ export class ZeropsState {
       const version = this.newVersion(service, name, { id: spec.id, created: at(0) });
       version.status = status;
       version.servedSha = spec.sha ?? shaFromName(name);
+      // Seeded history was released by this tool: its run env carries the stamped SHA.
+      if (version.servedSha) version.userData = [{ key: STAMP_VARIABLE, content: version.servedSha, type: 'ENV' }];
       version.deployRequested = true;
       version.lastUpdate = at(180_000);
       version.build = { pipelineStart: at(0), pipelineFinish: at(180_000), pipelineFailed: null, startDate: at(10_000), endDate: at(120_000) };
       if (status === 'ACTIVE' || status === 'BACKUP') version.activationDate = at(180_000);
+      this.seedBuildProcess(service, version, at);
       if (status === 'ACTIVE') {
         service.activeVersion = version;
         service.activations = [{ atMs: Number.NEGATIVE_INFINITY, sha: version.servedSha, versionId: version.id }];
       }
     });
     this.pruneVersions(service);
+  }
+
+  /** The finished build that made a seeded version: history a process list shows. */
+  private seedBuildProcess(service: Service, version: Version, at: (offsetMs: number) => string): void {
+    const process = this.newProcess(service, 'build', version, 'stack.build');
+    const failed = version.status === 'BUILD_FAILED' || version.status === 'DEPLOY_FAILED';
+    process.status = version.status === 'CANCELLED' ? 'CANCELED' : failed ? 'FAILED' : 'FINISHED';
+    process.created = at(0);
+    process.started = at(5_000);
+    process.finished = at(180_000);
+    process.lastUpdate = process.finished;
+    process.ready = true;
+    process.cancelable = false;
+    service.inFlight.delete(process);
+    service.project.inFlight.delete(process);
   }
 
   newVersion(service: Service, name: string | null, seeded?: { id: string | undefined; created: string }): Version {
@@ -351,6 +389,7 @@ export class ZeropsState {
       build: null,
       upload: null,
       servedSha: null,
+      userData: [],
       deployRequested: false,
       process: null,
       uploadSignature: stableId(this.seed, 'upload-signature', id),
@@ -400,6 +439,12 @@ export class ZeropsState {
       this.versions.delete(version.id);
       return false;
     });
+  }
+
+  deleteVersion(version: Version): void {
+    const { service } = version;
+    service.versions = service.versions.filter((v) => v !== version);
+    this.versions.delete(version.id);
   }
 
   canAccess(token: Token, projectId: string): boolean {

@@ -14,9 +14,14 @@ export function projectWire(project: Project, state: ZeropsState): Record<string
   };
 }
 
-export function versionWire(version: Version, includeName: boolean): Record<string, unknown> {
+/**
+ * A GetAppVersion (GET, list, activeAppVersion) — no `name` unless the scenario asks for
+ * the old, unreal shape; `userDataList` per the scenario.
+ */
+export function versionWire(version: Version, state: ZeropsState, includeName = !state.options.omitVersionNames): Record<string, unknown> {
   const wire: Record<string, unknown> = {
     id: version.id,
+    clientId: state.clientId,
     projectId: version.service.project.id,
     serviceStackId: version.service.id,
     source: 'CLI',
@@ -26,6 +31,7 @@ export function versionWire(version: Version, includeName: boolean): Record<stri
     lastUpdate: version.lastUpdate,
     activationDate: version.activationDate,
     build: version.build ? { ...version.build } : null,
+    userDataList: userDataWire(version, state),
     githubIntegration: null,
     gitlabIntegration: null,
   };
@@ -33,12 +39,69 @@ export function versionWire(version: Version, includeName: boolean): Record<stri
   return wire;
 }
 
-/** A ServiceStack; the embedded active version follows the omitVersionNames flag. */
+/** A PostAppVersion (the create answer): no `name`, no integrations, with `uploadUrl`. */
+export function createdVersionWire(version: Version, state: ZeropsState, uploadUrl: string): Record<string, unknown> {
+  return {
+    id: version.id,
+    clientId: state.clientId,
+    projectId: version.service.project.id,
+    serviceStackId: version.service.id,
+    sequence: version.sequence,
+    status: version.status,
+    created: version.created,
+    lastUpdate: version.lastUpdate,
+    build: null,
+    userDataList: userDataWire(version, state),
+    uploadUrl,
+  };
+}
+
+/** An `app-version/search` item (SDK EsAppVersion), plus the `name` the index shows (zcp, live). */
+export function searchedVersionWire(version: Version, state: ZeropsState): Record<string, unknown> {
+  return {
+    id: version.id,
+    clientId: state.clientId,
+    projectId: version.service.project.id,
+    serviceStackId: version.service.id,
+    source: 'CLI',
+    sequence: version.sequence,
+    status: version.status,
+    created: version.created,
+    lastUpdate: version.lastUpdate,
+    build: version.build ? { ...version.build } : null,
+    githubIntegration: null,
+    userData: userDataWire(version, state),
+    name: version.name,
+  };
+}
+
+/** A process's embedded AppVersionJsonObject: `name` declared by the SDK, filled per the scenario. */
+function embeddedVersionWire(version: Version, state: ZeropsState): Record<string, unknown> {
+  return {
+    id: version.id,
+    projectId: version.service.project.id,
+    serviceStackId: version.service.id,
+    source: 'CLI',
+    sequence: version.sequence,
+    status: version.status,
+    created: version.created,
+    activationDate: version.activationDate,
+    build: version.build ? { ...version.build } : null,
+    name: state.options.processVersionNames ? version.name : null,
+    githubIntegration: null,
+    gitlabIntegration: null,
+  };
+}
+
+function userDataWire(version: Version, state: ZeropsState): Array<Record<string, unknown>> {
+  return state.options.userDataList ? version.userData.map((entry) => ({ ...entry })) : [];
+}
+
+/** A ServiceStack; the embedded active version is a GetAppVersion. */
 export function serviceWire(service: Service, state: ZeropsState): Record<string, unknown> {
   return {
     id: service.id,
     projectId: service.project.id,
-    clientId: state.clientId,
     name: service.hostname,
     status: service.status,
     mode: 'NON_HA',
@@ -49,7 +112,7 @@ export function serviceWire(service: Service, state: ZeropsState): Record<string
       serviceStackTypeCategory: service.category,
       serviceStackTypeVersionName: service.typeVersionName,
     },
-    activeAppVersion: service.activeVersion ? versionWire(service.activeVersion, !state.options.omitVersionNames) : null,
+    activeAppVersion: service.activeVersion ? versionWire(service.activeVersion, state) : null,
     created: service.created,
     lastUpdate: service.lastUpdate,
     githubIntegration: null,
@@ -71,8 +134,8 @@ export function processWire(process: Process, state: ZeropsState): Record<string
     finished: process.finished,
     lastUpdate: process.lastUpdate,
     serviceStacks: [{ id: service.id, name: service.hostname, projectId: service.project.id }],
-    // The embedded version always carries its name (the SDK declares it here).
-    appVersion: process.version ? versionWire(process.version, true) : null,
+    sequence: process.ordinal,
+    appVersion: process.version ? embeddedVersionWire(process.version, state) : null,
     publicMeta: process.failReason ? { failReason: process.failReason } : null,
   };
 }

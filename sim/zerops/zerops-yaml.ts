@@ -49,9 +49,15 @@ export function chosenSetup(zeropsYaml: string, setup: string, operation: YamlOp
  * Throws a 400 Zerops error for a zerops.yaml the platform would refuse.
  */
 export function stampedSha(zeropsYaml: string, setup: string, operation: YamlOperation): string | undefined {
-  const chosen = chosenSetup(zeropsYaml, setup, operation);
-  const run = chosen.run;
+  const stamped = runEnv(zeropsYaml, setup, operation)[STAMP_VARIABLE];
+  return stamped !== undefined && stamped !== '' ? stamped : undefined;
+}
+
+/** The run.envVariables of `setup` (what a version's userDataList reports once deployed); same errors as chosenSetup. */
+export function runEnv(zeropsYaml: string, setup: string, operation: YamlOperation): Record<string, string> {
+  const run = chosenSetup(zeropsYaml, setup, operation).run;
   const env = isRecord(run) ? run.envVariables : undefined;
-  const stamped = isRecord(env) ? env[STAMP_VARIABLE] : undefined;
-  return typeof stamped === 'string' && stamped !== '' ? stamped : undefined;
+  const out: Record<string, string> = {};
+  if (isRecord(env)) for (const [key, value] of Object.entries(env)) if (typeof value === 'string') out[key] = value;
+  return out;
 }

@@ -12,9 +12,14 @@ export interface CheckRow {
   /** The forge's own words, e.g. `completed/timed_out`, `error`, `warning`. */
   raw: string;
   url: string | null;
+  /** Monotonic per kind: the newest check run of a source is the highest id. */
   id: number;
-  /** When it started/updated; breaks ties between rows with the same name. */
+  /** When it started/updated (ISO 8601, any offset; may be empty): orders statuses. */
   at: string;
+  /** Who reports it: for a check run its app and check suite (workflow run); rows of one name from different sources must each pass. */
+  source?: string;
+  /** The GitHub App that reported a check run. */
+  appId?: number;
   /** Reported by this very workflow run (never waited on). */
   ownRun: boolean;
 }
@@ -24,6 +29,19 @@ export type VariableRead =
   | { kind: 'unset' }
   | { kind: 'forbidden'; detail: string }
   | { kind: 'unreadable'; detail: string };
+
+export interface BranchRequirements {
+  /** Exact context names. */
+  contexts: string[];
+  /** Glob patterns (Gitea's `status_check_contexts`). */
+  patterns: string[];
+  /** Where they were read, for the log: "ruleset", "branch protection". */
+  sources: string[];
+  /** Context → the only app (GitHub App id) whose check run satisfies it (ruleset `integration_id`, protection `app_id`). */
+  apps?: Record<string, number>;
+}
+
+export const NO_REQUIREMENTS: BranchRequirements = { contexts: [], patterns: [], sources: [] };
 
 export interface NamedRef {
   name: string;
@@ -46,12 +64,18 @@ export interface Forge {
   branchTip(branch: string): Promise<string | null>;
   /** Branches or tags with their commit, at most `limit`. */
   listRefs(kind: 'branch' | 'tag', limit: number): Promise<NamedRef[]>;
-  /** Whether `ancestor` is `descendant` or reachable from it; null when the forge cannot tell. */
-  isAncestor(ancestor: string, descendant: string): Promise<boolean | null>;
+  /**
+   * Whether `ancestor` is `descendant` or reachable from it; null when the forge cannot tell.
+   * `likely`: the caller expects yes, so the forge asks the question whose yes-answer is cheap.
+   */
+  isAncestor(ancestor: string, descendant: string, likely?: boolean): Promise<boolean | null>;
   /** Every check run and status on the commit (newest row per name decided by the caller). */
   readChecks(sha: string): Promise<CheckRow[]>;
-  /** Contexts a branch ruleset requires (GitHub); [] when none or unreadable. */
-  requiredByRules(branch: string): Promise<string[]>;
+  /**
+   * Checks the branch requires before a merge: GitHub rulesets and classic branch protection,
+   * Gitea branch protection. Throws when it cannot tell (rate limit, 5xx, timeout).
+   */
+  requiredChecks(branch: string): Promise<BranchRequirements>;
   /** Live read of a repository Actions variable with the control token. */
   readVariable(name: string): Promise<VariableRead>;
   /** GitHub Deployments; null on Gitea. */

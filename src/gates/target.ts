@@ -69,16 +69,28 @@ export async function checkRefPolicy(forge: Forge, sha: string, allowedRefs: rea
   const ordered = [...candidates.filter((c) => c.ref.startsWith('refs/heads/')), ...candidates.filter((c) => c.ref.startsWith('refs/tags/'))];
   const seen = new Set<string>();
   let compared = 0;
+  /** Refs the forge could not answer for: the refusal must not claim they were ruled out. */
+  const unanswered: string[] = [];
   for (const c of ordered) {
     if (seen.has(c.sha)) continue;
     seen.add(c.sha);
     if (compared++ >= MAX_ANCESTRY_CHECKS) break;
-    if (await forge.isAncestor(sha, c.sha)) return { allowedBy: c.ref, how: 'ancestor', checked: patterns };
+    const verdict = await forge.isAncestor(sha, c.sha, true);
+    if (verdict) return { allowedBy: c.ref, how: 'ancestor', checked: patterns };
+    if (verdict === null) unanswered.push(c.ref);
   }
   const matched = candidates.length === 0 ? 'no ref matched them' : `${candidates.length} matching ref(s), ${Math.min(compared, MAX_ANCESTRY_CHECKS)} compared`;
+  const checked = patterns.map((p) => `\`${p}\``).join(', ');
+  if (unanswered.length > 0) {
+    throw new RolloutError(
+      'ref-policy',
+      `Target ${sha.slice(0, 12)} could not be shown to be the tip or an ancestor of an allowed ref (checked ${checked}: ${matched}): ${forge.repo} could not tell for ${unanswered.map((r) => `\`${r}\``).join(', ')}.`,
+      'Re-run; if it persists, check that the forge API answers ancestry questions for these commits, or release a tagged commit.',
+    );
+  }
   throw new RolloutError(
     'ref-policy',
-    `Target ${sha.slice(0, 12)} is not the tip or an ancestor of an allowed ref (checked ${patterns.map((p) => `\`${p}\``).join(', ')}: ${matched}).`,
+    `Target ${sha.slice(0, 12)} is not the tip or an ancestor of an allowed ref (checked ${checked}: ${matched}).`,
     'Release a commit that is on the default branch or tagged, or widen `allowed-refs`.',
   );
 }

@@ -32,6 +32,8 @@ export interface RequestOptions {
   conditional?: boolean;
   /** Statuses that are answers, not errors (e.g. 404 for "variable not set"). */
   accept?: number[];
+  /** Longest rate-limit wait this call sits out itself; a longer one is thrown (rateLimited, retryAfterMs) to a caller that has its own deadline. */
+  maxRateLimitWaitMs?: number;
   /** Attempts after the first; defaults to the client's policy, 0 for no retry. */
   retries?: number;
   signal?: AbortSignal;
@@ -113,6 +115,7 @@ export class HttpClient {
   async send<T = unknown>(req: RequestOptions): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? req.method === 'GET';
     const retries = req.retries ?? this.retry.retries;
+    const maxWait = (err: HttpError) => (err.rateLimited ? Math.min(req.maxRateLimitWaitMs ?? Infinity, this.retry.maxServerWaitMs) : this.retry.maxServerWaitMs);
     return pRetry(
       async (attempt) => {
         if (attempt > 1) this.stats.retries++;
@@ -131,14 +134,14 @@ export class HttpClient {
           if (!(error instanceof HttpError) || !retryable(error, idempotent) || retriesLeft <= 0) return;
           const wait = error.retryAfterMs;
           if (wait !== undefined && wait > 0) {
-            if (wait > this.retry.maxServerWaitMs) {
+            if (wait > maxWait(error)) {
               throw new HttpError({
                 kind: error.kind,
                 what: req.what,
                 status: error.status,
                 rateLimited: error.rateLimited,
                 retryAfterMs: wait,
-                detail: `${error.detail} — the server asks to wait ${Math.ceil(wait / 1000)}s, longer than the ${Math.ceil(this.retry.maxServerWaitMs / 1000)}s this client waits`,
+                detail: `${error.detail} — the server asks to wait ${Math.ceil(wait / 1000)}s, longer than the ${Math.ceil(maxWait(error) / 1000)}s this call waits`,
               });
             }
             this.opts.onRetry?.(`${req.what}: ${error.message}; waiting ${Math.ceil(wait / 1000)}s as the server asked`);
@@ -279,8 +282,10 @@ export class HttpClient {
 
   private statusError(req: RequestOptions, status: number, headers: Record<string, string>, text: string): HttpError {
     const { code, message } = errorBody(text);
-    const rateLimited = status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined));
-    const retryAfterMs = serverWait(headers, this.opts.clock.now());
+    const rateLimited = isRateLimited(status, headers, message);
+    const asked = serverWait(headers, this.opts.clock.now());
+    // A secondary limit may come without any wait: GitHub asks for at least a minute then.
+    const retryAfterMs = rateLimited ? (asked ?? SECONDARY_LIMIT_WAIT_MS) : asked;
     const said = message ?? (text && !/^\s*</.test(text) ? text : '');
     // Redact before capping: a cap that cuts a token in half would leave a piece the redactor no longer recognises.
     const shownCode = code ? capText(this.opts.redactor.redact(code), 80) : '';
@@ -301,6 +306,19 @@ export function retryable(err: HttpError, idempotent: boolean): boolean {
   return err.kind === 'status' && [500, 502, 503, 504].includes(err.status ?? 0);
 }
 
+/** Without retry-after or a reset, a secondary rate limit is waited out this long (as @octokit/plugin-throttling does). */
+export const SECONDARY_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * GitHub rate limits: primary (403/429 with `x-ratelimit-remaining: 0`) and secondary (403/429
+ * with "secondary rate limit" in the message, `retry-after` optional). Any 429 counts too.
+ */
+export function isRateLimited(status: number, headers: Record<string, string>, message: string | undefined): boolean {
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(message ?? '');
+}
+
 function serverWait(headers: Record<string, string>, nowMs: number): number | undefined {
   const retryAfter = headers['retry-after'];
   if (retryAfter !== undefined) {
@@ -310,7 +328,8 @@ function serverWait(headers: Record<string, string>, nowMs: number): number | un
     if (Number.isFinite(date)) return Math.max(0, date - nowMs);
   }
   const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 - nowMs);
+  // One second past the reset, so the retry lands after it (as Octokit's throttling does).
+  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset)) return Math.max(0, reset * 1000 + 1000 - nowMs);
   return undefined;
 }
 

@@ -8,14 +8,20 @@ import type { RunFacts } from './facts.js';
 
 export async function recordDeploymentStart(forge: Forge, s: Settings, sha: string, log: Logger): Promise<number | null> {
   if (!forge.deployments || !s.deploymentEnvironment || s.dryRun) return null;
+  let id: number;
   try {
-    const id = await forge.deployments.create({ sha, environment: s.deploymentEnvironment, description: `zerops-rollout ${sha.slice(0, 7)} to project ${s.projectId}` });
-    await forge.deployments.status(id, { state: 'in_progress', logUrl: forge.runUrl() ?? undefined, description: 'Rolling out' });
-    return id;
+    id = await forge.deployments.create({ sha, environment: s.deploymentEnvironment, description: `zerops-rollout ${sha.slice(0, 7)} to project ${s.projectId}` });
   } catch (err) {
     log.info(`No GitHub deployment recorded (${describeError(err)}); give the job \`deployments: write\` to record one.`);
     return null;
   }
+  try {
+    await forge.deployments.status(id, { state: 'in_progress', logUrl: forge.runUrl() ?? undefined, description: 'Rolling out' });
+  } catch (err) {
+    // The deployment exists: keep its id so the end of the run still gives it a final state.
+    log.info(`Could not mark the GitHub deployment in progress (${describeError(err)}).`);
+  }
+  return id;
 }
 
 /** The closing record is best effort and must not delay the end of a (possibly cancelled) run. */

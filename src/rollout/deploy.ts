@@ -3,7 +3,7 @@
 // A deploy call whose answer is lost is never repeated blindly: we look first.
 import { HttpError } from '../http/errors.js';
 import { describeError, RolloutError } from '../util/errors.js';
-import { PROCESS_IN_FLIGHT, type Process } from '../zerops/types.js';
+import { PROCESS_IN_FLIGHT, UPLOADING_STATUS, type Process } from '../zerops/types.js';
 import type { RolloutContext } from './context.js';
 import { Stopped } from './context.js';
 import type { PlannedService } from './plan.js';
@@ -88,30 +88,95 @@ async function startDeploy(ctx: RolloutContext, svc: PlannedService, rec: Servic
 
   await ctx.stop.guard(`creating a version of ${host}`);
   const version = await createVersion(ctx, svc);
-  await ctx.stop.guard(`uploading to ${host}`);
-  await ctx.zerops.upload(version.uploadUrl, host, () => source.open(), ctx.signal, source.size);
+  try {
+    await ctx.stop.guard(`uploading to ${host}`);
+    await ctx.zerops.upload(version.uploadUrl, host, () => source.open(), ctx.signal, source.size);
+  } catch (err) {
+    await discardUnused(ctx, svc, version.id, 'its upload did not complete');
+    throw err;
+  }
   await ctx.stop.guard(`deploying ${host}`);
   rec.changed = true;
   const call =
     kind === 'build'
       ? () => ctx.zerops.buildAndDeploy(version.id, host, yaml, setup, ctx.mutationSignal)
       : () => ctx.zerops.deploy(version.id, host, yaml, setup, ctx.mutationSignal);
-  const process = await sendDeployCall(ctx, svc, version.id, kind, call);
-  return { process, versionId: version.id };
+  try {
+    const process = await sendDeployCall(ctx, svc, version.id, kind, call);
+    return { process, versionId: version.id };
+  } catch (err) {
+    // A definite refusal leaves the version unused; anything else may have started work on it.
+    if (err instanceof HttpError && err.kind === 'status' && !err.effectUnknown) await discardUnused(ctx, svc, version.id, `the ${kind} call was refused`);
+    throw err;
+  }
 }
+
+/** How long after a lost "create version" call the version it made may carry as its creation time. */
+const CREATE_WINDOW_SLACK_MS = CLOCK_SKEW_MS;
 
 /**
  * Creating a version is retried once when its answer is lost: the lost answer carried
- * the upload URL, so the version cannot be used; it stays unused in UPLOADING.
+ * the upload URL, so the version it made cannot be used. That orphan is deleted when it
+ * can be told apart (the one UPLOADING version created in the call's window); it would
+ * otherwise linger in UPLOADING.
  */
 async function createVersion(ctx: RolloutContext, svc: PlannedService) {
+  const firstCall = ctx.clock.now();
   try {
     return await ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.mutationSignal);
   } catch (err) {
     if (!(err instanceof HttpError) || !err.effectUnknown || err.kind === 'aborted') throw err;
-    ctx.log.warning(`${svc.hostname}: the answer to "create version" was lost (${err.detail}); creating another. An unused version named ${ctx.target.slice(0, 12)} may remain in UPLOADING.`);
+    ctx.log.warning(`${svc.hostname}: the answer to "create version" was lost (${err.detail}); creating another.`);
     await ctx.stop.guard(`creating a version of ${svc.hostname} again`);
-    return ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.mutationSignal);
+    const secondCall = ctx.clock.now();
+    const version = await ctx.zerops.createAppVersion(svc.serviceId, svc.hostname, ctx.target, ctx.mutationSignal);
+    await discardOrphan(ctx, svc, version.id, firstCall, secondCall);
+    return version;
+  }
+}
+
+/** Finds and deletes the version a lost create call made, when exactly one candidate fits. */
+async function discardOrphan(ctx: RolloutContext, svc: PlannedService, keptId: string, from: number, to: number): Promise<void> {
+  let candidates: string[];
+  try {
+    candidates = (await ctx.zerops.listAppVersions(svc.serviceId, svc.hostname, ctx.signal))
+      .filter((v) => {
+        const created = v.created ? Date.parse(v.created) : NaN;
+        return v.id !== keptId && v.status === UPLOADING_STATUS && created >= from - CREATE_WINDOW_SLACK_MS && created <= to + CREATE_WINDOW_SLACK_MS;
+      })
+      .map((v) => v.id);
+  } catch (err) {
+    ctx.log.warning(`${svc.hostname}: could not look for the version the lost "create version" call made (${describeError(err)}); it may remain in UPLOADING.`);
+    return;
+  }
+  if (candidates.length === 0) return;
+  if (candidates.length > 1) {
+    ctx.log.warning(`${svc.hostname}: ${candidates.length} unused versions in UPLOADING (${candidates.join(', ')}) may include the one the lost "create version" call made; none deleted, as they cannot be told apart.`);
+    return;
+  }
+  await deleteBestEffort(ctx, svc, candidates[0] as string, 'the lost "create version" call made it');
+}
+
+/** Deletes a version this run created, if it is still unused (UPLOADING); never fails the run. */
+async function discardUnused(ctx: RolloutContext, svc: PlannedService, versionId: string, why: string): Promise<void> {
+  if (ctx.stop.stopped) return;
+  try {
+    const v = await ctx.zerops.getAppVersion(versionId, svc.hostname);
+    if (v.status !== UPLOADING_STATUS) return;
+  } catch (err) {
+    ctx.log.warning(`${svc.hostname}: version ${versionId} was left behind (${why}); could not read it to clean it up: ${describeError(err)}`);
+    return;
+  }
+  await deleteBestEffort(ctx, svc, versionId, why);
+}
+
+async function deleteBestEffort(ctx: RolloutContext, svc: PlannedService, versionId: string, why: string): Promise<void> {
+  try {
+    await ctx.stop.guard(`deleting an unused version of ${svc.hostname}`);
+    await ctx.zerops.deleteAppVersion(versionId, svc.hostname, ctx.mutationSignal);
+    ctx.log.info(`${svc.hostname}: deleted unused version ${versionId} (${why}).`);
+  } catch (err) {
+    ctx.log.warning(`${svc.hostname}: could not delete unused version ${versionId} (${why}): ${describeError(err)}. It stays in UPLOADING; it is never activated (only BACKUP versions are).`);
   }
 }
 
@@ -155,14 +220,20 @@ export async function sendDeployCall(
   }
 }
 
+/**
+ * The process a lost call started: in flight, or created since the call. The API defines
+ * no list order, so the in-flight ones are read first (few), then the whole history (paged, bounded).
+ */
 async function findProcessFor(ctx: RolloutContext, svc: { hostname: string; serviceId: string }, versionId: string, since: number): Promise<Process | null> {
-  const processes = await ctx.zerops.listServiceProcesses(svc.serviceId, svc.hostname, null, 20, ctx.signal);
-  return (
-    processes.find((p) => {
-      if (p.appVersionId !== versionId) return false;
-      if ((PROCESS_IN_FLIGHT as readonly string[]).includes(p.status)) return true;
-      const created = p.created ? Date.parse(p.created) : NaN;
-      return Number.isFinite(created) && created >= since - CLOCK_SKEW_MS;
-    }) ?? null
-  );
+  const ours = (p: Process, inFlightOnly: boolean): boolean => {
+    if (p.appVersionId !== versionId) return false;
+    if ((PROCESS_IN_FLIGHT as readonly string[]).includes(p.status)) return true;
+    if (inFlightOnly) return false;
+    const created = p.created ? Date.parse(p.created) : NaN;
+    return Number.isFinite(created) && created >= since - CLOCK_SKEW_MS;
+  };
+  const inFlight = await ctx.zerops.allServiceProcesses(svc.serviceId, svc.hostname, PROCESS_IN_FLIGHT, ctx.signal);
+  const found = inFlight.find((p) => ours(p, true));
+  if (found) return found;
+  return (await ctx.zerops.allServiceProcesses(svc.serviceId, svc.hostname, null, ctx.signal)).find((p) => ours(p, false)) ?? null;
 }

@@ -10,7 +10,7 @@ import { mapLimit } from '../util/concurrency.js';
 import { RolloutError } from '../util/errors.js';
 import { globToRegExp, hasGlob } from '../util/glob.js';
 import type { ZeropsClient } from '../zerops/client.js';
-import { RUNTIME_CATEGORY, type AppVersion, type ServiceStack } from '../zerops/types.js';
+import { ACTIVE_STATUS, REACTIVATABLE_STATUS, RUNTIME_CATEGORY, shaOf, type AppVersion, type ServiceStack } from '../zerops/types.js';
 import { deployability } from './service-status.js';
 import type { StrategyUsed, VersionRef } from './records.js';
 
@@ -120,20 +120,23 @@ export async function buildPlan(i: PlanInput): Promise<PlanResult> {
   const { settings: s, zerops, target } = i;
   const all = await zerops.listServices(s.projectId);
   const selected = selectServices(all, s.services, s.projectId);
-  const catalogs = new VersionCatalogs(zerops);
+  const catalogs = new VersionCatalogs(zerops, s.shaVariable, i.log);
 
   const planned = await mapLimit(selected, PLAN_CONCURRENCY, async (svc): Promise<PlannedService> => {
     const before = await catalogs.currentOf(svc);
     const base = { hostname: svc.hostname, serviceId: svc.id, stage: '', before, activateVersionId: null, setup: null, note: null };
     if (before.sha === target) return { ...base, strategy: 'skip' };
     if (s.strategy === 'build' || s.strategy === 'artifact') return { ...base, strategy: s.strategy, setup: s.setup ?? svc.hostname };
-    const kept = (await catalogs.versionsOf(svc)).find((v) => v.sha === target && v.id !== before.versionId);
+    const ofTarget = (await catalogs.versionsOf(svc)).filter((v) => v.sha === target && v.id !== before.versionId);
+    // Only a BACKUP version can be re-activated; a failed, cancelled or never-uploaded one holds nothing to run.
+    const kept = ofTarget.find((v) => v.status === REACTIVATABLE_STATUS);
     if (kept) return { ...base, strategy: 'activate', activateVersionId: kept.id };
     if (s.strategy === 'activate') {
+      const others = ofTarget.map((v) => `${v.id} is ${v.status}`).join(', ');
       throw new RolloutError(
         'plan',
-        `\`${svc.hostname}\` keeps no version of ${target.slice(0, 12)} to activate (Zerops keeps the 10 most recent).`,
-        'Use `strategy: build` (or `auto`) to rebuild it from source.',
+        `\`${svc.hostname}\` keeps no ${REACTIVATABLE_STATUS} version of ${target.slice(0, 12)} to activate${others ? ` (${others}; only a ${REACTIVATABLE_STATUS} version can be re-activated)` : ''}.`,
+        'Use `strategy: build` (or `auto`) to rebuild it from source. (How many versions Zerops keeps is not documented.)',
       );
     }
     return { ...base, strategy: i.hasArtifact ? 'artifact' : 'build', setup: s.setup ?? svc.hostname };
@@ -141,7 +144,7 @@ export async function buildPlan(i: PlanInput): Promise<PlanResult> {
 
   checkSetups(planned, i.setups);
   checkVerifyHosts(planned, s);
-  await checkDowngrades(planned, i.forge, target, s.allowDowngrade, i.log);
+  await checkDowngrades(planned, i.forge, target, s.allowDowngrade, i.log, s.shaVariable);
   return { plan: { services: planned, stages: orderStages(planned, s.canary, s.batchSize) }, all };
 }
 
@@ -170,50 +173,72 @@ function checkVerifyHosts(planned: readonly PlannedService[], s: Settings): void
   }
 }
 
-/** An older target must not replace a newer deployed commit unless this is an explicit rollback. */
-async function checkDowngrades(planned: PlannedService[], forge: Forge, target: string, allow: boolean, log: Logger): Promise<void> {
+/**
+ * An older target must not replace a newer deployed commit unless this is an explicit
+ * rollback. When the forge cannot tell ancestry the guard holds (fails closed); when the
+ * running commit is unknown it cannot check, and says so loudly.
+ */
+async function checkDowngrades(planned: PlannedService[], forge: Forge, target: string, allow: boolean, log: Logger, shaVariable: string): Promise<void> {
   const verdicts = new Map<string, Promise<boolean | null>>();
   const refused: string[] = [];
   await mapLimit(planned, 4, async (p) => {
+    if (p.strategy === 'skip') return;
     const current = p.before.sha;
-    if (p.strategy === 'skip' || !current) return;
+    if (!current) {
+      if (p.before.versionId === null) return; // never deployed: nothing to downgrade
+      p.note = `runs version ${p.before.versionId}, whose commit is unknown (no ${shaVariable} in its user data, no name in its processes or the version search): the downgrade guard cannot check it`;
+      log.warning(`${p.hostname} ${p.note}.`);
+      return;
+    }
     if (!verdicts.has(current)) verdicts.set(current, forge.isAncestor(target, current));
     const newer = await verdicts.get(current);
     if (newer === null) {
-      p.note = `runs ${current.slice(0, 7)}, which ${forge.repo} does not know: cannot tell whether this is a downgrade`;
+      if (allow) {
+        p.note = `runs ${current.slice(0, 7)}, which ${forge.repo} cannot place: downgrade not ruled out (allowed)`;
+        log.warning(`${p.hostname} ${p.note}.`);
+      } else {
+        refused.push(`${p.hostname} runs ${current.slice(0, 12)}, and ${forge.repo} cannot tell whether the target is older (commit unknown or not comparable)`);
+      }
       return;
     }
     if (!newer) return;
     if (allow) p.note = `downgrade from ${current.slice(0, 7)} (allowed)`;
     else refused.push(`${p.hostname} runs ${current.slice(0, 12)}, a descendant of the target`);
   });
-  for (const p of planned) if (p.note?.includes('does not know')) log.warning(`${p.hostname} ${p.note}.`);
   if (refused.length > 0) {
     throw new RolloutError(
       'downgrade',
       `Refusing to downgrade:\n${refused.map((r) => `  - ${r}`).join('\n')}`,
-      'An older commit never replaces a newer one by accident. For a deliberate rollback set `allow-downgrade: true`.',
+      'An older commit never replaces a newer one by accident, and when the forge cannot tell, the release holds. For a deliberate rollback set `allow-downgrade: true`.',
     );
   }
 }
 
 /**
- * Which commit each version holds. Version lists may lack `name`; then the service's
- * process list (each deploy process carries its version's name) fills the gaps.
+ * Which commit each version holds. GET/list answers carry no version name, so, in order:
+ * the SHA this tool stamped into the deployed run env (the version's userDataList), a
+ * GitHub/GitLab integration commit, the name embedded in the service's processes, and
+ * last the version search (the only answer with `name`; it may lag writes by seconds).
  */
 export class VersionCatalogs {
   private readonly cache = new Map<string, Promise<AppVersion[]>>();
 
-  constructor(private readonly zerops: ZeropsClient) {}
+  constructor(
+    private readonly zerops: ZeropsClient,
+    private readonly shaVariable: string,
+    private readonly log: Logger,
+  ) {}
 
   async currentOf(svc: ServiceStack): Promise<VersionRef> {
     const active = svc.activeVersion;
     if (!active) return { versionId: null, sha: null };
-    if (active.sha || active.name) return { versionId: active.id, sha: active.sha };
+    const direct = this.direct(active);
+    if (direct) return { versionId: active.id, sha: direct };
     const known = (await this.versionsOf(svc)).find((v) => v.id === active.id);
     return { versionId: active.id, sha: known?.sha ?? null };
   }
 
+  /** Newest first, each with `sha` filled where any source names it. */
   versionsOf(svc: ServiceStack): Promise<AppVersion[]> {
     let p = this.cache.get(svc.id);
     if (!p) {
@@ -223,16 +248,28 @@ export class VersionCatalogs {
     return p;
   }
 
+  private direct(v: AppVersion): string | null {
+    return v.stampedShas[this.shaVariable] ?? v.integrationSha;
+  }
+
   private async load(svc: ServiceStack): Promise<AppVersion[]> {
-    const versions = await this.zerops.listAppVersions(svc.id, svc.hostname);
-    if (versions.every((v) => v.name !== null || v.sha !== null)) return versions;
-    const names = new Map<string, string>();
-    for (const p of await this.zerops.listServiceProcesses(svc.id, svc.hostname, null, 100)) {
-      if (p.appVersionId && p.appVersionName) names.set(p.appVersionId, p.appVersionName);
+    let versions = (await this.zerops.listAppVersions(svc.id, svc.hostname)).map((v) => ({ ...v, sha: this.direct(v) }));
+    const fill = (names: Map<string, string>): AppVersion[] => versions.map((v) => (v.sha ? v : { ...v, sha: shaOf(names.get(v.id)) }));
+    // Only the running and the re-activatable versions matter; failed or abandoned ones need no name.
+    const known = (): boolean => versions.every((v) => v.sha || (v.status !== ACTIVE_STATUS && v.status !== REACTIVATABLE_STATUS && v.id !== svc.activeVersion?.id));
+    if (known()) return versions;
+    const fromProcesses = new Map<string, string>();
+    for (const p of await this.zerops.allServiceProcesses(svc.id, svc.hostname, null)) {
+      if (p.appVersionId && p.appVersionName && !fromProcesses.has(p.appVersionId)) fromProcesses.set(p.appVersionId, p.appVersionName);
     }
-    return versions.map((v) => {
-      const name = v.name ?? names.get(v.id) ?? null;
-      return { ...v, name, sha: v.sha ?? (name && /^[0-9a-f]{40}$/i.test(name) ? name.toLowerCase() : null) };
-    });
+    versions = fill(fromProcesses);
+    const clientId = versions.find((v) => v.clientId)?.clientId;
+    if (known() || !clientId) return versions;
+    try {
+      versions = fill(await this.zerops.searchVersionNames(clientId, svc.id, svc.hostname));
+    } catch (err) {
+      this.log.warning(`${svc.hostname}: the version search failed (${err instanceof Error ? err.message : String(err)}); versions it would name stay unknown.`);
+    }
+    return versions;
   }
 }

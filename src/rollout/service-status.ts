@@ -5,15 +5,15 @@
 // Decided against the SDK's ServiceStackStatusEnum (36 values, zerops-go 2ffcf82).
 import { RolloutError } from '../util/errors.js';
 import { formatDuration } from '../util/duration.js';
-import type { ServiceStack } from '../zerops/types.js';
+import type { ServiceStack, ServiceStackStatus } from '../zerops/types.js';
 import type { RolloutContext } from './context.js';
 
 export type Deployability = 'ready' | 'transient' | 'refused' | 'platform-decides';
 
 /** Running, or never deployed yet. */
-const READY = new Set(['ACTIVE', 'SERVICE_ACTIVE', 'READY_TO_DEPLOY']);
+const READY = new Set<string>(['ACTIVE', 'SERVICE_ACTIVE', 'READY_TO_DEPLOY'] satisfies ServiceStackStatus[]);
 /** Busy for a moment and then ACTIVE again: worth a bounded wait. */
-const TRANSIENT = new Set([
+const TRANSIENT = new Set<string>([
   'STARTING',
   'RESTARTING',
   'RELOADING',
@@ -28,9 +28,9 @@ const TRANSIENT = new Set([
   'SERVICE_SCALING',
   'SERVICE_MOVING_CONTAINER',
   'SERVICE_REPAIRING',
-]);
+] satisfies ServiceStackStatus[]);
 /** Not there (yet, or any more): a deploy cannot work. */
-const REFUSED = new Set(['NEW', 'CREATING', 'SERVICE_CREATING', 'DELETING', 'DELETED', 'SERVICE_DELETING', 'SERVICE_DELETED']);
+const REFUSED = new Set<string>(['NEW', 'CREATING', 'SERVICE_CREATING', 'DELETING', 'DELETED', 'SERVICE_DELETING', 'SERVICE_DELETED'] satisfies ServiceStackStatus[]);
 // Left to the platform: STOPPING/STOPPED, FAILED, ACTION_FAILED, CONTAINER_FAILED, REPAIR_FAILED
 // and their SERVICE_ forms, and any status the SDK does not list. A deploy may be the very fix
 // for a failed service; the platform refuses what it cannot take, and that refusal fails the run.

@@ -5,12 +5,17 @@ import type { Readable } from 'node:stream';
 import type { HttpClient } from '../http/client.js';
 import { obj, optStr, reqStr, type Json } from '../util/shape.js';
 import {
+  newestFirst,
   parseAppVersion,
+  parseCreatedVersion,
   parseList,
   parseProcess,
   parseProject,
+  parseSearchedVersion,
   parseService,
+  parseUserInfo,
   type AppVersion,
+  type CreatedVersion,
   type Process,
   type Project,
   type ServiceStack,
@@ -19,10 +24,10 @@ import {
 const API = '/api/rest/public';
 const PAGE = 100;
 const MAX_SERVICE_PAGES = 100;
+/** Versions and processes are paged to their total, at most this many pages (10 000 rows). */
+const MAX_HISTORY_PAGES = 100;
 
-export interface CreatedVersion extends AppVersion {
-  uploadUrl: string;
-}
+export type { CreatedVersion };
 
 export class ZeropsClient {
   constructor(private readonly http: HttpClient) {}
@@ -30,10 +35,7 @@ export class ZeropsClient {
   /** The token's user and the organisations (client ids) it belongs to (SDK `output.UserAuthorize`). */
   async userInfo(): Promise<{ id: string; email: string | null; clientIds: string[] }> {
     const res = await this.http.send({ method: 'GET', url: `${API}/user/info`, what: 'read the Zerops token\'s user' });
-    const o = obj(res.data, 'user info');
-    const memberships = Array.isArray(o.clientUserList) ? o.clientUserList : [];
-    const clientIds = memberships.map((m) => (m && typeof m === 'object' ? optStr(m as Json, 'clientId') : null)).filter((id): id is string => !!id);
-    return { id: reqStr(o, 'id', 'user info'), email: typeof o.email === 'string' ? o.email : null, clientIds: [...new Set(clientIds)] };
+    return parseUserInfo(res.data);
   }
 
   async getProject(projectId: string): Promise<Project> {
@@ -63,7 +65,7 @@ export class ZeropsClient {
       const res = await this.http.send({
         method: 'GET',
         url: `${API}/project/${enc(projectId)}/service-stack`,
-        query: { limit: PAGE, offset: page * PAGE },
+        query: { limit: PAGE, offset: all.length }, // by rows received: servers clamp `limit` silently
         what: `list the services of project ${projectId}`,
         signal,
       });
@@ -101,15 +103,48 @@ export class ZeropsClient {
     return parseService(res.data);
   }
 
-  /** The service's kept versions, newest first. */
-  async listAppVersions(serviceId: string, hostname: string): Promise<AppVersion[]> {
-    const res = await this.http.send({
-      method: 'GET',
-      url: `${API}/service-stack/${enc(serviceId)}/app-version`,
-      query: { limit: 50, offset: 0 },
-      what: `list the versions of ${hostname}`,
-    });
-    return parseList(res.data, 'version list', parseAppVersion).list;
+  /** The service's kept versions, newest first (sorted here: the API defines no order). */
+  async listAppVersions(serviceId: string, hostname: string, signal?: AbortSignal): Promise<AppVersion[]> {
+    const all = await this.pageAll(`${API}/service-stack/${enc(serviceId)}/app-version`, {}, `list the versions of ${hostname}`, 'version list', parseAppVersion, 'output.AppVersionList', signal);
+    return newestFirst(all);
+  }
+
+  /**
+   * Version names as the search index shows them (the only answer that carries `name`;
+   * it may lag writes by seconds). Filtered by client and service, as Zerops' own tools do.
+   */
+  async searchVersionNames(clientId: string, serviceId: string, hostname: string, signal?: AbortSignal): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    let seen = 0;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const res = await this.http.send({
+        method: 'POST',
+        url: `${API}/app-version/search`,
+        what: `search the versions of ${hostname}`,
+        json: {
+          search: [
+            { name: 'clientId', operator: 'eq', value: clientId },
+            { name: 'serviceStackId', operator: 'eq', value: serviceId },
+          ],
+          sort: [{ name: 'sequence', ascending: false }],
+          limit: PAGE,
+          offset: seen,
+        },
+        idempotent: true,
+        signal,
+      });
+      const answer = parseList(res.data, 'version search', parseSearchedVersion, 'output.EsAppVersionResponse');
+      for (const v of answer.list) if (v.name && (v.serviceStackId === null || v.serviceStackId === serviceId)) names.set(v.id, v.name);
+      seen += answer.list.length;
+      // Stop on an empty page or a covered total, never on "fewer than asked" (limits are clamped).
+      if (answer.list.length === 0 || (answer.total !== null && seen >= answer.total)) break;
+    }
+    return names;
+  }
+
+  /** Best effort: removes a version this run created and abandoned. */
+  async deleteAppVersion(versionId: string, hostname: string, signal?: AbortSignal): Promise<void> {
+    await this.http.send({ method: 'DELETE', url: `${API}/app-version/${enc(versionId)}`, what: `delete an unused version of ${hostname}`, idempotent: true, signal });
   }
 
   async getAppVersion(versionId: string, hostname: string): Promise<AppVersion> {
@@ -126,8 +161,7 @@ export class ZeropsClient {
       idempotent: false,
       signal,
     });
-    const o = obj(res.data, 'new version');
-    return { ...parseAppVersion(o), uploadUrl: reqStr(o, 'uploadUrl', 'new version') };
+    return parseCreatedVersion(res.data);
   }
 
   /**
@@ -186,7 +220,7 @@ export class ZeropsClient {
     await this.http.send({ method: 'PUT', url: `${API}/process/${enc(processId)}/cancel`, what: `cancel the process of ${hostname}`, json: {}, idempotent: true, signal });
   }
 
-  /** The service's processes, newest first; `statuses` narrows to e.g. the in-flight ones. */
+  /** Up to `limit` of the service's processes, newest first of those returned; `statuses` narrows to e.g. the in-flight ones. */
   async listServiceProcesses(serviceId: string, hostname: string, statuses: readonly string[] | null, limit: number, signal?: AbortSignal): Promise<Process[]> {
     const res = await this.http.send({
       method: 'GET',
@@ -195,7 +229,34 @@ export class ZeropsClient {
       what: `list the processes of ${hostname}`,
       signal,
     });
-    return parseList(res.data, 'process list', parseProcess).list;
+    return newestFirst(parseList(res.data, 'process list', parseProcess, 'output.ProcessList').list);
+  }
+
+  /** All the service's processes (paged to the total, bounded), newest first; the API defines no order. */
+  async allServiceProcesses(serviceId: string, hostname: string, statuses: readonly string[] | null, signal?: AbortSignal): Promise<Process[]> {
+    const query: Record<string, string> = statuses ? { statuses: statuses.join(',') } : {};
+    const all = await this.pageAll(`${API}/service-stack/${enc(serviceId)}/process`, query, `list the processes of ${hostname}`, 'process list', parseProcess, 'output.ProcessList', signal);
+    return newestFirst(all);
+  }
+
+  /** Pages a direct list until its totalCount is covered or a page comes back empty (never "fewer than asked": servers clamp). */
+  private async pageAll<T>(
+    url: string,
+    query: Record<string, string>,
+    what: string,
+    listWhat: string,
+    parse: (v: unknown) => T,
+    dto: 'output.AppVersionList' | 'output.ProcessList',
+    signal?: AbortSignal,
+  ): Promise<T[]> {
+    const all: T[] = [];
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const res = await this.http.send({ method: 'GET', url, query: { ...query, limit: PAGE, offset: all.length }, what, signal });
+      const { list, total } = parseList(res.data, listWhat, parse, dto);
+      all.push(...list);
+      if (list.length === 0 || (total !== null && all.length >= total)) return all;
+    }
+    return all;
   }
 }
 

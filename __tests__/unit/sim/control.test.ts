@@ -12,7 +12,7 @@ let sim: Simulator;
 beforeAll(async () => {
   sim = await startSimulator({
     github: { commits: [{ sha: sha(1) }], tokens: [{ value: 'gh', variables: true }], checkRuns: { [sha(1)]: [{ name: 'build', status: 'in_progress' }] } },
-    gitea: { commits: [{ sha: sha(1) }], tokens: [{ value: 'gt', variables: true }] },
+    gitea: { commits: [{ sha: sha(1) }], tokens: [{ value: 'gt', role: 'owner' }] },
   });
 });
 afterAll(async () => {

@@ -66,7 +66,7 @@ describe('auth and rate limits', () => {
   it('sends ETags, answers 304 to If-None-Match without spending the rate limit', async () => {
     const first = await gh(`/commits/${c1}`);
     const etag = first.headers.get('etag');
-    expect(etag).toMatch(/^W\/"[0-9a-f]{40}"$/);
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/); // strong, like GitHub (S10)
     const remaining = Number(first.headers.get('x-ratelimit-remaining'));
     const second = await gh(`/commits/${c1}`, { headers: { 'if-none-match': etag as string } });
     expect(second.status).toBe(304);

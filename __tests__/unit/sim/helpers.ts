@@ -35,6 +35,7 @@ export function zerops(sim: Simulator, token = ZEROPS_TOKEN) {
     get: <T = any>(path: string) => call<T>('GET', path),
     post: <T = any>(path: string, body: unknown) => call<T>('POST', path, body),
     put: <T = any>(path: string, body?: unknown) => call<T>('PUT', path, body ?? {}),
+    delete: <T = any>(path: string) => call<T>('DELETE', path),
     serviceId: async (hostname: string, projectId = PROJECT_ID): Promise<string> => {
       const found = await call('GET', `/service-stack-by-name/${projectId}/${hostname}`);
       if (found.status !== 200) throw new Error(`service ${hostname}: ${found.status} ${found.text}`);

@@ -67,6 +67,20 @@ describe('scenario files', () => {
       expect.stringContaining('must be listed before its child'),
     ]);
     expect(scenarioProblems({})).toEqual([]);
+    expect(
+      scenarioProblems({
+        gitea: { version: '1.21', subPath: 'gitea/', tokens: [{ value: 't', variables: true, role: 'admin' }], commits: [{ sha: sha(1) }], statuses: { [sha(1)]: [{ context: 'c', state: 'skipped' }, { context: 'd', state: 'success', id: 7 }] } },
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^gitea\.version: /),
+        expect.stringMatching(/^gitea\.subPath: /),
+        expect.stringMatching(/^gitea\.tokens\[0\]\.variables: Gitea decides by role/),
+        expect.stringMatching(/^gitea\.tokens\[0\]\.role: must be one of/),
+        expect.stringMatching(/state: must be one of/),
+        expect.stringMatching(/\[1\]\.id: Gitea numbers statuses per commit/),
+      ]),
+    );
     await expect(startSimulator({ zerops: { projects: [{ name: 'p', services: [{ hostname: 'a', versions: [{ status: 'ACTIVE' }, { status: 'ACTIVE' }] }] }] } })).rejects.toThrow(
       /at most one version can be ACTIVE/,
     );

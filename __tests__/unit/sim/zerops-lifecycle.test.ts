@@ -23,8 +23,8 @@ afterEach(async () => {
 
 describe('deploy lifecycle', () => {
   it('walks a build-and-deploy PENDING → RUNNING → FINISHED and moves ACTIVE/BACKUP', async () => {
-    // PENDING long enough that a loaded machine's first poll still sees it.
-    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { pendingMs: 150 }));
+    // PENDING long enough to be seen on a loaded machine.
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { pendingMs: 250 }));
     const api = zerops(sim);
     const { processId, versionId } = await pushVersion(sim, 'app', sha(2));
 
@@ -42,7 +42,8 @@ describe('deploy lifecycle', () => {
     expect(seenVersion.has('ACTIVE')).toBe(true);
 
     const process = (await api.get(`/process/${processId}`)).body;
-    expect(process).toMatchObject({ actionName: 'stack.build', serviceStacks: [{ name: 'app' }], appVersion: { id: versionId, name: sha(2) }, publicMeta: null });
+    // By default the embedded version's name is null (declared by the SDK, unknown at runtime).
+    expect(process).toMatchObject({ actionName: 'stack.build', serviceStacks: [{ name: 'app' }], appVersion: { id: versionId, name: null }, publicMeta: null });
     expect(process.started).not.toBeNull();
     expect(process.finished).not.toBeNull();
 
@@ -54,7 +55,7 @@ describe('deploy lifecycle', () => {
     expect(version.build.pipelineFinish).not.toBeNull();
   });
 
-  it('keeps only the 10 most recent versions', async () => {
+  it('keeps only the 10 most recent versions (an assumed retention) and lists them oldest first by default', async () => {
     sim = await startSimulator(scenario([{ hostname: 'app', versions: Array.from({ length: 9 }, (_, i) => ({ sha: sha(`old-${i}`) })) }], { durationMs: 10, pendingMs: 1 }));
     const api = zerops(sim);
     const firstId = sim.service('app').versions.at(-1)?.id;
@@ -69,7 +70,68 @@ describe('deploy lifecycle', () => {
     expect((await api.get(`/app-version/${firstId}`)).status).toBe(404);
     const list = await api.get(`/service-stack/${service.id}/app-version?limit=100`);
     expect(list.body.totalCount).toBe(10);
-    expect(list.body.list[0].sequence).toBeGreaterThan(list.body.list[1].sequence);
+    expect(list.body.list[0].sequence).toBeLessThan(list.body.list[1].sequence);
+  });
+
+  it('shows a version name only in the search and (when the scenario says so) in processes; userDataList carries the deployed run env', async () => {
+    for (const processVersionNames of [false, true]) {
+      for (const userDataList of [true, false]) {
+        sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { processVersionNames, userDataList }));
+        const api = zerops(sim);
+        const { processId, versionId, serviceId } = await pushVersion(sim, 'app', sha(2), { stamp: sha(2) });
+        const process = await waitForProcess(sim, processId);
+        expect(process.appVersion.name).toBe(processVersionNames ? sha(2) : null);
+        const version = (await api.get(`/app-version/${versionId}`)).body;
+        expect(version).not.toHaveProperty('name');
+        expect(version.userDataList).toEqual(userDataList ? [{ key: 'ZEROPS_ROLLOUT_SHA', content: sha(2), type: 'ENV' }] : []);
+        const service = (await api.get(`/service-stack/${serviceId}`)).body;
+        expect(service.activeAppVersion).not.toHaveProperty('name');
+        expect(service.activeAppVersion.id).toBe(versionId);
+        const listed = (await api.get(`/service-stack/${serviceId}/app-version`)).body.list;
+        for (const v of listed) expect(v).not.toHaveProperty('name');
+        // The seeded version was released by this tool: its user data carries the stamp too.
+        expect(listed[0].userDataList).toEqual(userDataList ? [{ key: 'ZEROPS_ROLLOUT_SHA', content: sha(1), type: 'ENV' }] : []);
+        const found = (await api.post('/app-version/search', { search: [{ name: 'serviceStackId', operator: 'eq', value: serviceId }], sort: [] })).body.items;
+        expect(found.map((v: any) => v.name)).toEqual(expect.arrayContaining([sha(1), sha(2)]));
+        await sim.close();
+        sim = undefined;
+      }
+    }
+  });
+
+  it('versionSearchLagMs: the search does not find versions younger than the lag', async () => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { versionSearchLagMs: 60_000 }));
+    const api = zerops(sim);
+    const { serviceId } = await pushVersion(sim, 'app', sha(2));
+    const found = (await api.post('/app-version/search', { search: [{ name: 'serviceStackId', operator: 'eq', value: serviceId }], sort: [] })).body;
+    // The seeded version is an hour old; the new one is not indexed yet.
+    expect(found.items.map((v: any) => v.name)).toEqual([sha(1)]);
+  });
+
+  it('DELETE /app-version/{id}: removes an unused version ({success:true}); refuses the active one; UPLOADING per the scenario', async () => {
+    for (const deleteUploading of ['allowed', 'refused'] as const) {
+      sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(0) }, { sha: sha(1) }] }], { deleteUploading }));
+      const api = zerops(sim);
+      const serviceId = await api.serviceId('app');
+      const [active, backup] = sim.service('app').versions; // the view lists newest first
+      const created = (await api.post(`/service-stack/${serviceId}/app-version`, { name: sha(2) })).body;
+      const del = await api.delete(`/app-version/${created.id}`);
+      if (deleteUploading === 'allowed') {
+        expect(del.status).toBe(200);
+        expect(del.body).toEqual({ success: true });
+        expect((await api.get(`/app-version/${created.id}`)).status).toBe(404);
+      } else {
+        expect(del.status).toBe(400);
+        expect(del.body.error.code).toBe('appVersionInvalidStatus');
+        expect((await api.get(`/app-version/${created.id}`)).status).toBe(200);
+      }
+      const activeDel = await api.delete(`/app-version/${active?.id}`);
+      expect(activeDel.status).toBe(400);
+      expect((await api.delete(`/app-version/${backup?.id}`)).status).toBe(200);
+      expect(sim.service('app').versions.map((v) => v.id)).toEqual(deleteUploading === 'allowed' ? [active?.id] : [created.id, active?.id]);
+      await sim.close();
+      sim = undefined;
+    }
   });
 
   it('fails at build or deploy and keeps the previous version ACTIVE', async () => {
@@ -297,10 +359,14 @@ describe('versions', () => {
 });
 
 describe('process lists', () => {
-  it('lists newest first, filters by status and action name, pages with limit/offset', async () => {
-    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { durationMs: 10, pendingMs: 1 }));
+  it.each(['oldest-first', 'newest-first'] as const)('lists %s, filters by status and action name, pages with limit/offset', async (listOrder) => {
+    sim = await startSimulator(scenario([{ hostname: 'app', versions: [{ sha: sha(1) }] }], { durationMs: 10, pendingMs: 1, listOrder }));
     const api = zerops(sim);
-    const ids: string[] = [];
+    // The seeded version comes with the finished build that made it.
+    const seeded = (await api.get(`/service-stack/${await api.serviceId('app')}/process`)).body.list;
+    expect(seeded).toHaveLength(1);
+    expect(seeded[0]).toMatchObject({ status: 'FINISHED', actionName: 'stack.build', appVersion: { id: sim.service('app').versions[0]?.id } });
+    const ids: string[] = [seeded[0].id];
     for (let i = 0; i < 3; i++) {
       const { processId } = await pushVersion(sim, 'app', sha(`p${i}`));
       await waitForProcess(sim, processId);
@@ -308,12 +374,15 @@ describe('process lists', () => {
     }
     const serviceId = await api.serviceId('app');
     const all = await api.get(`/service-stack/${serviceId}/process?limit=2&offset=0`);
-    expect(all.body.totalCount).toBe(3);
-    expect(all.body.list.map((p: any) => p.id)).toEqual([ids[2], ids[1]]);
+    expect(all.body.totalCount).toBe(4);
+    const ordered = listOrder === 'newest-first' ? [...ids].reverse() : ids;
+    expect(all.body.list.map((p: any) => p.id)).toEqual(ordered.slice(0, 2));
     const second = await api.get(`/service-stack/${serviceId}/process?limit=2&offset=2`);
-    expect(second.body.list.map((p: any) => p.id)).toEqual([ids[0]]);
+    expect(second.body.list.map((p: any) => p.id)).toEqual(ordered.slice(2));
+    const versions = (await api.get(`/service-stack/${serviceId}/app-version`)).body.list.map((v: any) => v.sequence);
+    expect(versions).toEqual(listOrder === 'newest-first' ? [4, 3, 2, 1] : [1, 2, 3, 4]);
     expect((await api.get(`/service-stack/${serviceId}/process?statuses=RUNNING,PENDING`)).body.totalCount).toBe(0);
-    expect((await api.get(`/project/${PROJECT_ID}/process?statuses=FINISHED&actionNameContains=build`)).body.totalCount).toBe(3);
+    expect((await api.get(`/project/${PROJECT_ID}/process?statuses=FINISHED&actionNameContains=build`)).body.totalCount).toBe(4);
     expect((await api.get(`/project/${PROJECT_ID}/process?actionNameContains=stack.deploy`)).body.totalCount).toBe(0);
   });
 });
