@@ -11,6 +11,8 @@ export interface ScriptedClientOptions {
   timeoutMs?: number;
   /** Sent as the bearer token and registered with the redactor; default a throwaway token, not redacted. */
   secret?: string;
+  /** Longest server-requested wait the client accepts; default the client's own (60 s). */
+  maxServerWaitMs?: number;
 }
 
 export type ScriptedClientSetup = (handlers: Handler[], opts?: ScriptedClientOptions) => Promise<{ server: ScriptServer; client: HttpClient }>;
@@ -36,7 +38,7 @@ export function scriptedClients(): ScriptedClientSetup {
       connections: 4,
       redactor,
       clock: realClock,
-      retry: { minDelayMs: 10, maxDelayMs: 50 },
+      retry: { minDelayMs: 10, maxDelayMs: 50, ...(opts.maxServerWaitMs === undefined ? {} : { maxServerWaitMs: opts.maxServerWaitMs }) },
     });
     return { server, client };
   };

@@ -74,7 +74,8 @@ describe('throttled answers', () => {
       res.writeHead(403, { 'content-type': 'application/json', 'x-ratelimit-remaining': '4321' });
       res.end(JSON.stringify({ message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }));
     };
-    const { client } = await setup([limited, limited, limited, limited]);
+    // The control token's client accepts server waits of 10 s at most (src/adapters.ts); a secondary limit without retry-after asks 60 s.
+    const { client } = await setup([limited, limited, limited, limited], { maxServerWaitMs: 10_000 });
     const read = await readVariableWith(client, '/repos/acme/shop/actions/variables/X', {}, 'value', { forbiddenHint: 'hint' });
     expect(read.kind).toBe('unreadable');
   });

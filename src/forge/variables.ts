@@ -27,8 +27,6 @@ export async function readVariableWith(
       accept: [401, 404],
       conditional: true,
       retries: 2,
-      // A throttled read is not waited out here: it is "unreadable", and the kill-switch gate holds and re-reads.
-      maxRateLimitWaitMs: 0,
     });
     if (res.status === 404) return (await repositoryUnseen(client, repositoryUrlOf(url), headers)) ?? { kind: 'unset' };
     if (res.status === 401) return { kind: 'unreadable', detail: 'HTTP 401: the control-token is invalid or expired' };
