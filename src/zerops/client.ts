@@ -3,7 +3,6 @@
 // (it looks before repeating).
 import type { Readable } from 'node:stream';
 import type { HttpClient } from '../http/client.js';
-import { obj, optStr, reqStr, type Json } from '../util/shape.js';
 import {
   newestFirst,
   parseAppVersion,
