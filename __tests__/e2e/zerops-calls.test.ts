@@ -93,6 +93,34 @@ describe('zerops calls', () => {
       },
       TIMEOUT,
     );
+    it(
+      'cannot tell (the search lists nothing, not even the production project it can read): the run stops before any change',
+      async () => {
+        const { run, sim } = await release({ zerops, faults: [{ server: 'zerops', method: 'POST', path: '**/project/search', respond: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"items":[],"totalHits":0,"limit":5,"offset":0}' } }] });
+        expect(run.code).toBe(1);
+        expect(run.report?.reason).toMatch(/Cannot tell which Zerops projects the token reaches: the project search lists no project, not even/);
+        expect(sim.mutations()).toEqual([]);
+      },
+      TIMEOUT,
+    );
+
+    it(
+      'a user in more organisations than are searched (bounded): searched up to the cap, then flagged as maybe not scoped',
+      async () => {
+        const repo = makeRepo(DEFAULT_SERVICES);
+        const sim = await sims.start(world({ shas: repo.shas, zerops }));
+        const own = await clientOf(sim);
+        const clients = [own, ...Array.from({ length: 11 }, (_, i) => `otherClient${String(i).padStart(11, '0')}`)];
+        const user = { id: 'user0000000000000000001', email: 'a@b.c', clientUserList: clients.map((clientId) => ({ clientId })) };
+        sim.addFault({ server: 'zerops', method: 'GET', path: '**/user/info', respond: { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) } });
+        const run = await runAction({ sim, inputs: baseInputs(sim, repo.dir), env: { GITHUB_SHA: repo.shas[2] } });
+        expect(tail(run)).toEqual({ code: 0, tail: '' });
+        const searched = sim.log.filter((e) => e.path === `${API}/project/search`).map((e) => (e.body as { search: Array<{ value: string }> }).search[0]?.value);
+        expect(new Set(searched)).toEqual(new Set(clients.slice(0, 10)));
+        expect(run.stdout).toMatch(/belongs to 12 organisations; only 10 were searched, so the token may reach more than production/);
+      },
+      TIMEOUT,
+    );
   });
 
   it(
