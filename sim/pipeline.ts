@@ -63,7 +63,7 @@ function errorReply(error: unknown): Reply {
   if (error instanceof HttpError) return error.reply;
   // A handler bug must be loud, not a silent 500 that looks like a fault.
   process.stderr.write(`[sim] handler error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return jsonReply(500, { error: { code: 'simulatorError', message: String(error), meta: null } });
+  return jsonReply(500, { error: { code: 'internalServerError', message: String(error), meta: null } });
 }
 
 function respondFaultReply(fault: ActiveFault, authorization: string | undefined): Reply {
