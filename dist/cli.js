@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-TRHSHUAV.js";
+} from "./chunks/chunk-3H6XJ3IM.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

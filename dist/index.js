@@ -3,7 +3,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-TRHSHUAV.js";
+} from "./chunks/chunk-3H6XJ3IM.js";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
