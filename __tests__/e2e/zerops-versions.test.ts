@@ -133,7 +133,6 @@ describe('zerops versions', () => {
     it.each([
       { names: 'named only by its user data', zerops: {} },
       { names: 'named by its build process too', zerops: { processVersionNames: true } },
-      { names: 'named on GET as well (not the real shape)', zerops: { omitVersionNames: false } },
     ])(
       'auto: a BUILD_FAILED version of the target ($names) is not activated; the target is built instead',
       async ({ zerops }) => {

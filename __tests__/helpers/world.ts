@@ -66,7 +66,7 @@ export function world(o: WorldOptions): Scenario {
   const tokens =
     forge === 'github'
       ? [
-          { value: FORGE_TOKEN, variables: false },
+          { value: FORGE_TOKEN, variables: false, jobToken: true },
           { value: CONTROL_TOKEN, variables: !o.controlForbidden, seesRepo },
         ]
       : [

@@ -1,22 +1,17 @@
 // The Gitea adapter against the simulator over loopback HTTP: ancestry on 1.22 (whose
 // compare refuses SHAs) and 1.23, lean commit reads, stable status paging, own-run
 // detection (run number only, relative URLs, sub-path installs), and the variable read.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunContext } from '../../src/forge/context.js';
 import { GiteaForge } from '../../src/forge/gitea.js';
-import { HttpClient } from '../../src/http/client.js';
-import { Redactor } from '../../src/util/redact.js';
-import { realClock } from '../../src/util/sleep.js';
+import type { HttpClient } from '../../src/http/client.js';
 import { sha, startSimulator, type GiteaScenario, type Simulator } from '../../sim/index.js';
+import { forgeClients } from '../helpers/forge-clients.js';
 
 const main = Array.from({ length: 5 }, (_, i) => sha(`gf-main-${i}`));
 const side = sha('gf-side');
 const tip = main[4] as string;
-const clients: HttpClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
+const newClient = forgeClients();
 
 function scenario(extra: Partial<GiteaScenario> = {}): GiteaScenario {
   return {
@@ -35,18 +30,7 @@ function scenario(extra: Partial<GiteaScenario> = {}): GiteaScenario {
 }
 
 function client(sim: Simulator, token: string): HttpClient {
-  const c = new HttpClient({
-    baseUrl: sim.urls.gitea,
-    authorization: `token ${token}`,
-    userAgent: 'zerops-rollout/test',
-    timeoutMs: 2000,
-    connections: 2,
-    redactor: new Redactor(),
-    clock: realClock,
-    retry: { retries: 1, minDelayMs: 5, maxDelayMs: 20 },
-  });
-  clients.push(c);
-  return c;
+  return newClient(sim.urls.gitea, `token ${token}`, { retries: 1 });
 }
 
 function forge(sim: Simulator, o: { control?: string | null; runNumber?: string; runId?: string } = {}): { forge: GiteaForge; warnings: string[] } {

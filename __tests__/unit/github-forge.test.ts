@@ -6,10 +6,8 @@ import { githubRateLimitFault, sha, startSimulator, type GithubScenario, type Si
 import type { RunContext } from '../../src/forge/context.js';
 import { GitHubForge } from '../../src/forge/github.js';
 import { HttpError } from '../../src/http/errors.js';
-import { HttpClient } from '../../src/http/client.js';
-import { Redactor } from '../../src/util/redact.js';
-import { realClock } from '../../src/util/sleep.js';
 import { fakeClock, recordingLogger } from '../helpers/fakes.js';
+import { forgeClients } from '../helpers/forge-clients.js';
 import { waitForChecks } from '../../src/gates/checks.js';
 import { recordDeploymentEnd, recordDeploymentStart } from '../../src/report/deployment.js';
 import type { Settings } from '../../src/settings/settings.js';
@@ -20,9 +18,8 @@ const JOB = 'ghs_job_token_forge_tests';
 const CONTROL = 'ctl_control_token_forge_tests';
 
 let sim: Simulator | null = null;
-const clients: HttpClient[] = [];
+const newClient = forgeClients();
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
   await sim?.close();
   sim = null;
 });
@@ -37,20 +34,8 @@ async function setup(github: GithubScenario = {}) {
       ...github,
     },
   });
-  const client = (token: string, maxServerWaitMs = 60_000) => {
-    const c = new HttpClient({
-      baseUrl: sim?.urls.github,
-      authorization: `Bearer ${token}`,
-      userAgent: 'zerops-rollout/test',
-      timeoutMs: 2000,
-      connections: 2,
-      redactor: new Redactor(),
-      clock: realClock,
-      retry: { minDelayMs: 5, maxDelayMs: 20, maxServerWaitMs },
-    });
-    clients.push(c);
-    return c;
-  };
+  const urls = sim.urls;
+  const client = (token: string, maxServerWaitMs = 60_000) => newClient(urls.github, `Bearer ${token}`, { maxServerWaitMs });
   const ctx: RunContext = {
     repo: 'acme/shop',
     owner: 'acme',

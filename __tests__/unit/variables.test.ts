@@ -5,30 +5,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { RunContext } from '../../src/forge/context.js';
 import { GitHubForge } from '../../src/forge/github.js';
 import { readVariableWith } from '../../src/forge/variables.js';
-import { HttpClient } from '../../src/http/client.js';
-import { Redactor } from '../../src/util/redact.js';
-import { realClock } from '../../src/util/sleep.js';
+import type { HttpClient } from '../../src/http/client.js';
 import { sha, startSimulator, type Simulator } from '../../sim/index.js';
+import { forgeClients } from '../helpers/forge-clients.js';
 import { scriptedClients } from '../helpers/scripted-client.js';
 
-const clients: HttpClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
+const newClient = forgeClients();
 
 function githubClient(sim: Simulator, token: string): HttpClient {
-  const c = new HttpClient({
-    baseUrl: sim.urls.github,
-    authorization: `Bearer ${token}`,
-    userAgent: 'zerops-rollout/test',
-    timeoutMs: 2000,
-    connections: 2,
-    redactor: new Redactor(),
-    clock: realClock,
-    retry: { retries: 1, minDelayMs: 5, maxDelayMs: 20 },
-  });
-  clients.push(c);
-  return c;
+  return newClient(sim.urls.github, `Bearer ${token}`, { retries: 1 });
 }
 
 describe('GitHub variable read', () => {

@@ -14,21 +14,28 @@ export function projectWire(project: Project, state: ZeropsState): Record<string
   };
 }
 
+/** The fields every app-version DTO of the SDK shares (GetAppVersion, PostAppVersion, EsAppVersion). */
+function versionCore(version: Version, state: ZeropsState): Record<string, unknown> {
+  return {
+    id: version.id,
+    clientId: state.clientId,
+    projectId: version.service.project.id,
+    serviceStackId: version.service.id,
+    sequence: version.sequence,
+    status: version.status,
+    created: version.created,
+    lastUpdate: version.lastUpdate,
+  };
+}
+
 /**
  * A GetAppVersion (GET, list, activeAppVersion) — no `name` unless the scenario asks for
  * the old, unreal shape; `userDataList` per the scenario.
  */
 export function versionWire(version: Version, state: ZeropsState, includeName = !state.options.omitVersionNames): Record<string, unknown> {
   const wire: Record<string, unknown> = {
-    id: version.id,
-    clientId: state.clientId,
-    projectId: version.service.project.id,
-    serviceStackId: version.service.id,
+    ...versionCore(version, state),
     source: 'CLI',
-    sequence: version.sequence,
-    status: version.status,
-    created: version.created,
-    lastUpdate: version.lastUpdate,
     activationDate: version.activationDate,
     build: version.build ? { ...version.build } : null,
     userDataList: userDataWire(version, state),
@@ -42,14 +49,7 @@ export function versionWire(version: Version, state: ZeropsState, includeName = 
 /** A PostAppVersion (the create answer): no `name`, no integrations, with `uploadUrl`. */
 export function createdVersionWire(version: Version, state: ZeropsState, uploadUrl: string): Record<string, unknown> {
   return {
-    id: version.id,
-    clientId: state.clientId,
-    projectId: version.service.project.id,
-    serviceStackId: version.service.id,
-    sequence: version.sequence,
-    status: version.status,
-    created: version.created,
-    lastUpdate: version.lastUpdate,
+    ...versionCore(version, state),
     build: null,
     userDataList: userDataWire(version, state),
     uploadUrl,
@@ -59,15 +59,8 @@ export function createdVersionWire(version: Version, state: ZeropsState, uploadU
 /** An `app-version/search` item (SDK EsAppVersion), plus the `name` the index shows (zcp, live). */
 export function searchedVersionWire(version: Version, state: ZeropsState): Record<string, unknown> {
   return {
-    id: version.id,
-    clientId: state.clientId,
-    projectId: version.service.project.id,
-    serviceStackId: version.service.id,
+    ...versionCore(version, state),
     source: 'CLI',
-    sequence: version.sequence,
-    status: version.status,
-    created: version.created,
-    lastUpdate: version.lastUpdate,
     build: version.build ? { ...version.build } : null,
     githubIntegration: null,
     userData: userDataWire(version, state),
