@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import type { Coverage } from './report.js';
 import { validatableResponse, type TrafficRecord } from './traffic.js';
+import { compileTemplate, matchTemplate, type CompiledTemplate } from './templates.js';
 
 export const GITEA_API_PREFIX = '/api/v1';
 
@@ -88,55 +89,19 @@ export function gitea122RequestProblem(op: GiteaOperation, params: Record<string
   return null;
 }
 
-interface Compiled {
-  op: GiteaOperation;
-  regex: RegExp;
-  names: string[];
-  literals: number;
-}
-
 export class GiteaConformance {
-  private readonly compiled: Compiled[];
+  private readonly compiled: Array<CompiledTemplate<GiteaOperation>>;
 
   constructor(readonly api: GiteaApiDescription) {
-    this.compiled = api.operations.map((op) => {
-      const names: string[] = [];
-      let literals = 0;
-      const source = op.template
-        .split('/')
-        .map((segment) =>
-          segment
-            .split(/(\{[^}]+\})/)
-            .map((part) => {
-              const param = /^\{(.+)\}$/.exec(part);
-              if (param) {
-                names.push(param[1] as string);
-                return '([^/]+?)';
-              }
-              literals += part.length ? 1 : 0;
-              return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-            })
-            .join(''),
-        )
-        .join('/');
-      return { op, regex: new RegExp(`^${source}$`), names, literals };
-    });
+    this.compiled = api.operations.map((op) => compileTemplate(op, op.method, op.template));
   }
 
   /** Strips everything up to `/api/v1` (Gitea may live under a sub-path, e.g. `/gitea/api/v1`). */
   match(method: string, rawPath: string): { op: GiteaOperation; params: Record<string, string> } | null {
     const prefix = rawPath.indexOf(`${GITEA_API_PREFIX}/`);
     const path = prefix >= 0 ? rawPath.slice(prefix + GITEA_API_PREFIX.length) : rawPath;
-    let best: { compiled: Compiled; found: RegExpExecArray } | null = null;
-    for (const compiled of this.compiled) {
-      if (compiled.op.method !== method) continue;
-      const found = compiled.regex.exec(path);
-      if (found && (!best || compiled.literals > best.compiled.literals)) best = { compiled, found };
-    }
-    if (!best) return null;
-    const params: Record<string, string> = {};
-    best.compiled.names.forEach((name, i) => (params[name] = best.found[i + 1] as string));
-    return { op: best.compiled.op, params };
+    const found = matchTemplate(this.compiled, method, path);
+    return found ? { op: found.value, params: found.params } : null;
   }
 
   /** Fields not declared by the type (recursively), and string values outside literal unions. */

@@ -6,6 +6,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Coverage } from './report.js';
 import { validatableResponse, type TrafficRecord } from './traffic.js';
+import { compileTemplate, matchTemplate, type CompiledTemplate } from './templates.js';
 
 type Json = Record<string, any>;
 
@@ -71,16 +72,9 @@ function rebaseRefs(node: unknown): void {
   for (const value of Object.values(schema)) rebaseRefs(value);
 }
 
-interface Compiled {
-  op: GithubOperation;
-  regex: RegExp;
-  names: string[];
-  literals: number;
-}
-
 /** The spec loaded once, operations matched by template, schemas compiled lazily per operation and status. */
 export class GithubConformance {
-  private readonly compiled: Compiled[] = [];
+  private readonly compiled: Array<CompiledTemplate<GithubOperation>> = [];
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction | null>();
   readonly mediaTypes: Set<string>;
@@ -106,22 +100,8 @@ export class GithubConformance {
         const operation = item[method] as Json | undefined;
         if (!operation) continue;
         const parameters = [...shared, ...((operation.parameters as Json[] | undefined) ?? [])].map((p) => this.deref(p));
-        const names: string[] = [];
-        let literals = 0;
-        const source = template
-          .split('/')
-          .map((segment) => {
-            const param = /^\{(.+)\}$/.exec(segment);
-            if (param) {
-              names.push(param[1] as string);
-              return '([^/]+)';
-            }
-            literals++;
-            return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-          })
-          .join('/');
         const op = { operationId: operation.operationId as string, method: method.toUpperCase(), template, operation, parameters };
-        this.compiled.push({ op, regex: new RegExp(`^${source}$`), names, literals });
+        this.compiled.push(compileTemplate(op, op.method, template));
       }
     }
   }
@@ -151,16 +131,8 @@ export class GithubConformance {
   }
 
   private matchPath(method: string, path: string): { op: GithubOperation; params: Record<string, string> } | null {
-    let best: { compiled: Compiled; found: RegExpExecArray } | null = null;
-    for (const compiled of this.compiled) {
-      if (compiled.op.method !== method) continue;
-      const found = compiled.regex.exec(path);
-      if (found && (!best || compiled.literals > best.compiled.literals)) best = { compiled, found };
-    }
-    if (!best) return null;
-    const params: Record<string, string> = {};
-    best.compiled.names.forEach((name, i) => (params[name] = best.found[i + 1] as string));
-    return { op: best.compiled.op, params };
+    const found = matchTemplate(this.compiled, method, path);
+    return found ? { op: found.value, params: found.params } : null;
   }
 
   /** Compiles (once) the validator of a schema inside the operation; null when it declares none. */

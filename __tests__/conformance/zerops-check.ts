@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Coverage } from './report.js';
 import type { TrafficRecord } from './traffic.js';
+import { compileTemplate, matchTemplate, type CompiledTemplate } from './templates.js';
 
 export interface SdkOperation {
   name: string;
@@ -47,42 +48,16 @@ export function loadZeropsSdk(path: string): ZeropsSdk {
   return JSON.parse(readFileSync(path, 'utf8')) as ZeropsSdk;
 }
 
-interface CompiledOperation {
-  op: SdkOperation;
-  regex: RegExp;
-  literals: number;
-}
-
-const compiledCache = new WeakMap<ZeropsSdk, CompiledOperation[]>();
-
-function compile(sdk: ZeropsSdk): CompiledOperation[] {
-  const cached = compiledCache.get(sdk);
-  if (cached) return cached;
-  const compiled = sdk.operations.map((op) => {
-    let literals = 0;
-    const source = op.path
-      .split('/')
-      .map((segment) => {
-        if (/^\{[^}:]+:\.\*\}$/.test(segment)) return '.*';
-        if (/^\{[^}]+\}$/.test(segment)) return '[^/]+';
-        literals++;
-        return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('/');
-    return { op, regex: new RegExp(`^${source}$`), literals };
-  });
-  compiledCache.set(sdk, compiled);
-  return compiled;
-}
+const compiledCache = new WeakMap<ZeropsSdk, Array<CompiledTemplate<SdkOperation>>>();
 
 /** The SDK operation for a request; the most literal template wins (`/project/search` over `/project/{id}`). */
 export function matchZeropsOperation(sdk: ZeropsSdk, method: string, path: string): SdkOperation | null {
-  let best: CompiledOperation | null = null;
-  for (const candidate of compile(sdk)) {
-    if (candidate.op.method !== method || !candidate.regex.test(path)) continue;
-    if (!best || candidate.literals > best.literals) best = candidate;
+  let compiled = compiledCache.get(sdk);
+  if (!compiled) {
+    compiled = sdk.operations.map((op) => compileTemplate(op, op.method, op.path));
+    compiledCache.set(sdk, compiled);
   }
-  return best?.op ?? null;
+  return matchTemplate(compiled, method, path)?.value ?? null;
 }
 
 export const operationLabel = (op: SdkOperation, sdk: ZeropsSdk): string => `${op.name} (${op.method} ${op.path.slice(sdk.basePath.length)})`;
