@@ -109,6 +109,13 @@ describe('Gitea reads', () => {
     await sim.close();
   });
 
+  it('resolves full refs (`refs/tags/…`, `refs/heads/…`) through the route of their kind', async () => {
+    const { forge: f } = forge(sim);
+    expect(await f.resolveRef('refs/tags/v1.0.0')).toBe(main[1]);
+    expect(await f.resolveRef('refs/heads/main')).toBe(tip);
+    expect(await f.resolveRef('refs/heads/v1.0.0')).toBeNull();
+  });
+
   it('resolves a SHA without stats, signatures or file lists', async () => {
     const { forge: f } = forge(sim);
     expect(await f.resolveRef(tip.slice(0, 10))).toBe(tip);

@@ -33,15 +33,20 @@ export class GiteaForge extends RestForge implements Forge {
   }
 
   async resolveRef(ref: string): Promise<string | null> {
+    // A full ref names its kind: look only there (Gitea's branch and tag routes take bare names).
+    const full = /^refs\/(heads|tags)\/(.+)$/.exec(ref);
+    if (full) return full[1] === 'heads' ? this.branchTip(full[2] as string) : this.tagTip(full[2] as string);
     if (/^[0-9a-f]{7,40}$/i.test(ref)) {
       const res = await this.get(`/git/commits/${ref}`, `resolve ${ref}`, { accept: [404, 422], query: LEAN_COMMIT });
       if (res.status === 200) return giteaJson<Commit>(res.data, 'commit').str('sha').toLowerCase();
     }
-    const branch = await this.branchTip(ref);
-    if (branch) return branch;
-    const tag = await this.get(`/tags/${encodeURIComponent(ref)}`, `resolve tag ${ref}`, { accept: [404] });
-    if (tag.status === 200) return giteaJson<Tag>(tag.data, 'tag').obj<CommitMeta>('commit', 'tag commit').str('sha').toLowerCase();
-    return null;
+    return (await this.branchTip(ref)) ?? (await this.tagTip(ref));
+  }
+
+  private async tagTip(tag: string): Promise<string | null> {
+    const res = await this.get(`/tags/${encodeURIComponent(tag)}`, `resolve tag ${tag}`, { accept: [404] });
+    if (res.status !== 200) return null;
+    return giteaJson<Tag>(res.data, 'tag').obj<CommitMeta>('commit', 'tag commit').str('sha').toLowerCase();
   }
 
   async branchTip(branch: string): Promise<string | null> {
