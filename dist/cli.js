@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-3H6XJ3IM.js";
+} from "./chunks/chunk-TUPA2QUN.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

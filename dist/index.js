@@ -3,7 +3,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-3H6XJ3IM.js";
+} from "./chunks/chunk-TUPA2QUN.js";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";

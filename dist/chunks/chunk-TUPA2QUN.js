@@ -13161,14 +13161,17 @@ var LIMIT = 100, MAX_STATUS_PAGES = 100, HEADERS = { accept: "application/json" 
     super(ctx, api, control, onWarning, HEADERS);
   }
   async resolveRef(ref) {
+    let full = /^refs\/(heads|tags)\/(.+)$/.exec(ref);
+    if (full) return full[1] === "heads" ? this.branchTip(full[2]) : this.tagTip(full[2]);
     if (/^[0-9a-f]{7,40}$/i.test(ref)) {
       let res = await this.get(`/git/commits/${ref}`, `resolve ${ref}`, { accept: [404, 422], query: LEAN_COMMIT });
       if (res.status === 200) return giteaJson(res.data, "commit").str("sha").toLowerCase();
     }
-    let branch = await this.branchTip(ref);
-    if (branch) return branch;
-    let tag = await this.get(`/tags/${encodeURIComponent(ref)}`, `resolve tag ${ref}`, { accept: [404] });
-    return tag.status === 200 ? giteaJson(tag.data, "tag").obj("commit", "tag commit").str("sha").toLowerCase() : null;
+    return await this.branchTip(ref) ?? await this.tagTip(ref);
+  }
+  async tagTip(tag) {
+    let res = await this.get(`/tags/${encodeURIComponent(tag)}`, `resolve tag ${tag}`, { accept: [404] });
+    return res.status !== 200 ? null : giteaJson(res.data, "tag").obj("commit", "tag commit").str("sha").toLowerCase();
   }
   async branchTip(branch) {
     let res = await this.get(`/branches/${encodeURIComponent(branch)}`, `read branch ${branch}`, { accept: [404] });
@@ -16284,4 +16287,4 @@ export {
   cancelOnSignals,
   realClock
 };
-/*! For license information please see chunk-3H6XJ3IM.js.LEGAL.txt */
+/*! For license information please see chunk-TUPA2QUN.js.LEGAL.txt */
