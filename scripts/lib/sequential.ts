@@ -1,5 +1,5 @@
 // The usual alternative, for comparison: the `zcli push` shape — one service after
-// another, each one create version → upload → build-and-deploy → wait for its
+// another, each one validate zerops.yaml → create version → upload → build-and-deploy → wait for its
 // process (polled every poll-interval), then the next. No canary, no soak, no
 // verification. A standalone script talking to the same (simulated) Zerops API:
 //
@@ -49,10 +49,11 @@ export async function runSequential(o: SequentialOptions): Promise<{ deployed: n
   };
   try {
     // Resolve hostnames to ids first (zcli does it per push; it is not part of the timed span).
-    const ids = new Map<string, string>();
+    type Listed = { id: string; name: string; serviceStackTypeId?: string; serviceStackTypeInfo?: { serviceStackTypeVersionName?: string } };
+    const ids = new Map<string, Listed>();
     for (let offset = 0, page = 0; page < 1000; page++, offset += 100) {
       const list = await call('GET', `/project/${o.projectId}/service-stack?limit=100&offset=${offset}`);
-      for (const s of list.list as Array<{ id: string; name: string }>) ids.set(s.name, s.id);
+      for (const s of list.list as Listed[]) ids.set(s.name, s);
       if (list.list.length === 0 || ids.size >= list.totalCount) break;
     }
     const size = statSync(o.archive).size;
@@ -60,14 +61,24 @@ export async function runSequential(o: SequentialOptions): Promise<{ deployed: n
     const failed: string[] = [];
     let deployed = 0;
     for (const hostname of o.services) {
-      const id = ids.get(hostname);
-      if (!id) throw new Error(`no service ${hostname}`);
+      const service = ids.get(hostname);
+      if (!service) throw new Error(`no service ${hostname}`);
+      const id = service.id;
+      await call('POST', '/service-stack/zerops-yaml-validation', {
+        serviceStackName: hostname,
+        serviceStackTypeId: service.serviceStackTypeId,
+        serviceStackTypeVersionName: service.serviceStackTypeInfo?.serviceStackTypeVersionName,
+        zeropsYaml: o.zeropsYaml,
+        operation: 'BUILD_AND_DEPLOY',
+        zeropsYamlSetup: o.setup,
+      });
       const version = await call('POST', `/service-stack/${id}/app-version`, { name: o.versionName });
       loopbackOnly(version.uploadUrl as string);
       const up = await request(version.uploadUrl as string, {
         method: 'PUT',
         dispatcher: agent,
-        headers: { 'content-type': 'application/gzip', 'content-length': String(size) },
+        // As zcli: no Content-Type (a signed upload URL may cover it; the simulator's default host refuses one).
+        headers: { 'content-length': String(size) },
         body: createReadStream(o.archive),
         headersTimeout: 60_000,
         bodyTimeout: 60_000,
