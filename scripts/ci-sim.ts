@@ -48,7 +48,7 @@ const scenario: Scenario = {
 
 // The build strategy sends a zerops.yaml with a setup per service; this repository has none of its own.
 const zeropsYaml = join(env.RUNNER_TEMP ?? tmpdir(), 'ci-zerops.yaml');
-writeFileSync(zeropsYaml, `zerops:\n${services.map((s) => `  - setup: ${s.hostname}\n    run:\n      start: node dist/index.js\n`).join('')}`);
+writeFileSync(zeropsYaml, `zerops:\n${services.map((s) => `  - setup: ${s.hostname}\n    build:\n      deployFiles: ./\n    run:\n      start: node dist/index.js\n`).join('')}`);
 
 const sim = await startSimulator(scenario);
 const lines = {
