@@ -7,7 +7,7 @@ import { startSimulator } from '../../sim/index.js';
 import { TRAFFIC_DIR_ENV, trafficRecord } from '../../sim/traffic.js';
 import { checkGithubRecord, convertNullable, GithubConformance, type GithubSpec } from './github-check.js';
 import { checkGiteaRecord, GiteaConformance, gitea122RequestProblem, parseGiteaDts } from './gitea-check.js';
-import { Coverage, staleEntries, triage } from './report.js';
+import { Coverage, missingOperations, staleEntries, triage } from './report.js';
 import { loadTraffic, type TrafficRecord } from './traffic.js';
 import { checkDto, checkEnumValues, checkReads, checkUploadRecord, checkZeropsRecord, matchZeropsOperation, type ZeropsSdk } from './zerops-check.js';
 
@@ -220,6 +220,16 @@ describe('Gitea checks', () => {
       'HTTP 200 answer: field files is not in Compare',
     ]);
     expect(gitea122RequestProblem(api.operations[0] as never, { basehead: 'main...release%2F1' })).toBeNull();
+  });
+});
+
+describe('required operations', () => {
+  test('names each operation, or group of alternatives, that no request matched', () => {
+    const coverage = new Coverage('gitea');
+    coverage.operations.add('repoGetAllCommits (GET /repos/{owner}/{repo}/commits)');
+    coverage.operations.add('repoGetBranch (GET /repos/{owner}/{repo}/branches/{branch})');
+    const required = [['repoCompareDiff', 'repoGetAllCommits'], 'repoGetBranch', 'getRepoVariable', ['repoGetTag', 'repoListTags']];
+    expect(missingOperations(coverage, required)).toEqual(['getRepoVariable', ['repoGetTag', 'repoListTags']]);
   });
 });
 

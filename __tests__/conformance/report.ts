@@ -72,3 +72,20 @@ export function staleEntries(platform: Platform, result: Triage, allowlist: read
   const used = new Set(result.known.map((k) => k.divergence));
   return allowlist.filter((d) => d.platform === platform && !used.has(d));
 }
+
+/**
+ * A platform's checks ended: triages its violations, notes stale allowlist entries, adds the
+ * summary to `printed` and returns the unexpected violations (the test expects none).
+ */
+export function verdict(coverage: Coverage, printed: string[]): string[] {
+  const result = triage(coverage.violations());
+  for (const stale of staleEntries(coverage.platform, result)) coverage.notes.add(`allowlist entry ${stale.finding} (${stale.match}) explained nothing: remove it`);
+  printed.push(summary(coverage, result));
+  return result.unexpected.map(describeViolation);
+}
+
+/** Required operations (or groups of alternatives) no captured request matched. */
+export function missingOperations(coverage: Coverage, required: ReadonlyArray<string | readonly string[]>): Array<string | readonly string[]> {
+  const seen = new Set([...coverage.operations].map((label) => label.split(' ')[0]));
+  return required.filter((ids) => ![ids].flat().some((id) => seen.has(id)));
+}
