@@ -52,6 +52,13 @@ export const INPUTS: readonly InputSpec[] = [
   { name: 'forge', actionDefault: 'auto', description: '`github`, `gitea` or `auto` (Gitea when `GITEA_ACTIONS=true`).' },
   { name: 'forge-api-url', actionDefault: '', description: 'GitHub/Gitea REST API base. Default: `GITHUB_API_URL` as the runner sets it; set it only to point elsewhere (e.g. at the simulator in CI).' },
   { name: 'sha-variable', actionDefault: 'ZEROPS_ROLLOUT_SHA', description: 'Run environment variable stamped with the target SHA in the deployed zerops.yaml setup, for the app\'s build-info endpoint.' },
+  { name: 'stage-verify-url', actionDefault: '', description: 'Stage build-info URL template (`{service}` = each stage hostname, `{sha}`, `{short_sha}`). When set, every released service\'s stage counterpart must serve the target SHA before production changes.' },
+  { name: 'stage-services', actionDefault: '', description: 'Production → stage hostname pairs (`api=apistage`, newline- or comma-separated) where they differ. A service not listed is looked up on stage by its own hostname.' },
+  { name: 'stage-min-age', actionDefault: '', description: 'How long the target must have been live on stage (e.g. `30m`). Proven from `stage-environment` deployments or the stage Zerops view; needs one of them.' },
+  { name: 'stage-environment', actionDefault: '', description: 'GitHub Deployments environment of stage (e.g. `staging`): its latest deployment of the target SHA must have a `success` status (older than `stage-min-age`). GitHub only; the token needs `deployments: read`.' },
+  { name: 'stage-zerops-token', env: 'ZEROPS_STAGE_TOKEN', secret: true, description: 'Zerops token for the stage project only (never the production token; the production token never reaches stage). With `stage-project-id`, stage\'s active versions must carry the target SHA.' },
+  { name: 'stage-project-id', actionDefault: '', description: 'ID of the stage Zerops project read with `stage-zerops-token`; its activation times prove `stage-min-age`.' },
+  { name: 'preflight', actionDefault: 'warn', description: 'Production readiness check before any change: `warn` (refuse only a `zcp` service in production, warn on the rest), `strict` (every finding refuses) or `off`.' },
 ];
 
 export interface OutputSpec {

@@ -21,6 +21,20 @@ export const ROLLBACK_MODES = ['stage', 'all', 'none'] as const;
 export type RollbackMode = (typeof ROLLBACK_MODES)[number];
 export const FORGES = ['auto', 'github', 'gitea'] as const;
 export type ForgeChoice = (typeof FORGES)[number];
+export const PREFLIGHT_MODES = ['warn', 'strict', 'off'] as const;
+export type PreflightMode = (typeof PREFLIGHT_MODES)[number];
+
+/** What stage must show before production changes; null when no stage proof is asked for. */
+export interface StageSettings {
+  verifyUrl: string | null;
+  /** Production hostname → stage hostname, where they differ. */
+  services: ReadonlyMap<string, string>;
+  minAgeMs: number | null;
+  /** GitHub Deployments environment. */
+  environment: string | null;
+  /** Zerops' own view of stage: its token and project (never the production token). */
+  zerops: { token: string; projectId: string } | null;
+}
 
 export interface Settings {
   zeropsToken: string;
@@ -64,6 +78,8 @@ export interface Settings {
   /** Overrides GITHUB_API_URL; null = use it. */
   forgeApiUrl: string | null;
   shaVariable: string;
+  stage: StageSettings | null;
+  preflight: PreflightMode;
 }
 
 /** Reads one raw input by its action.yml name ('' when unset). */
@@ -196,6 +212,9 @@ export function readSettings(read: InputReader, env: Record<string, string | und
   const shaVariable = raw('sha-variable') || 'ZEROPS_ROLLOUT_SHA';
   if (!ENV_NAME.test(shaVariable)) p.add('sha-variable', `${shown(shaVariable)} is not an environment variable name.`);
 
+  const stage = readStageSettings(p, raw, { zeropsToken, projectId, services, verifyAllowHttp, forge, env });
+  const preflight = parseEnum(p, 'preflight', raw('preflight'), PREFLIGHT_MODES, 'warn');
+
   if (!p.empty) return { ok: false, problems: p.items };
   return {
     ok: true,
@@ -237,8 +256,63 @@ export function readSettings(read: InputReader, env: Record<string, string | und
       forge,
       forgeApiUrl,
       shaVariable,
+      stage,
+      preflight,
     },
   };
+}
+
+interface StageContext {
+  zeropsToken: string;
+  projectId: string;
+  services: readonly string[];
+  verifyAllowHttp: boolean;
+  forge: ForgeChoice;
+  env: Record<string, string | undefined>;
+}
+
+/** The stage-* inputs: all or none of each pair, and an age only where something can prove it. */
+function readStageSettings(p: ProblemList, raw: (name: string) => string, c: StageContext): StageSettings | null {
+  const verifyUrl = raw('stage-verify-url') || null;
+  if (verifyUrl !== null) checkVerifyUrl(p, verifyUrl, c.verifyAllowHttp, 'stage-verify-url');
+  const environment = raw('stage-environment') || null;
+  const onGitea = c.forge === 'gitea' || (c.forge === 'auto' && c.env.GITEA_ACTIONS === 'true');
+  if (environment !== null) {
+    if (hasControl(environment) || environment.length > 255) p.add('stage-environment', `${shown(environment)} is not an environment name.`);
+    else if (onGitea) p.add('stage-environment', 'names GitHub Deployments, which Gitea does not have — prove stage with `stage-verify-url` or `stage-zerops-token` + `stage-project-id`.');
+  }
+  const stageToken = token(p, 'stage-zerops-token', raw('stage-zerops-token'), false);
+  const stageProject = raw('stage-project-id');
+  if (stageProject !== '' && !PROJECT_ID.test(stageProject)) p.add('stage-project-id', `${shown(stageProject)} is not a Zerops project ID (letters, digits, \`-\`, \`_\`).`);
+  if (stageToken && stageProject === '') p.add('stage-project-id', 'is required with `stage-zerops-token` — the ID of the stage project that token reads.');
+  if (!stageToken && stageProject !== '') p.add('stage-zerops-token', 'is required with `stage-project-id` — a token scoped to the stage project (never the production token).');
+  if (stageProject !== '' && stageProject === c.projectId) p.add('stage-project-id', 'is the production `project-id` — stage must be a separate project.');
+  if (stageToken && stageToken === c.zeropsToken) p.add('stage-zerops-token', 'is the production `zerops-token` — give stage its own token, so the production token never reaches stage.');
+  const zerops = stageToken && stageProject !== '' ? { token: stageToken, projectId: stageProject } : null;
+
+  const minAgeRaw = raw('stage-min-age');
+  const minAgeMs = minAgeRaw === '' ? null : parseDurationInput(p, 'stage-min-age', minAgeRaw, '0s', 0, 30 * DAY);
+  if (minAgeRaw !== '' && environment === null && !(stageToken || stageProject !== '')) {
+    p.add('stage-min-age', 'needs something that can prove an age: `stage-environment` (GitHub Deployments) or `stage-zerops-token` + `stage-project-id` (stage activation times). A build-info answer has no age.');
+  }
+
+  const services = new Map<string, string>();
+  const pairs = splitList(raw('stage-services'));
+  for (const pair of pairs) {
+    const m = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(pair);
+    if (!m || !HOSTNAME_PATTERN.test(m[1] as string) || !HOSTNAME_PATTERN.test(m[2] as string) || (m[1] + (m[2] as string)).includes('*')) {
+      p.add('stage-services', `${shown(pair)} is not a \`production=stage\` hostname pair, e.g. \`api=apistage\`.`);
+      continue;
+    }
+    const [, prod, stage] = m as unknown as [string, string, string];
+    if (services.has(prod)) p.add('stage-services', `maps \`${prod}\` twice.`);
+    else if (c.services.length > 0 && !c.services.some((x) => globToRegExp(x).test(prod))) p.add('stage-services', `\`${prod}\` is not among \`services\`.`);
+    services.set(prod, stage);
+  }
+  const asked = verifyUrl !== null || environment !== null || stageToken !== '' || stageProject !== '';
+  if (pairs.length > 0 && !asked) p.add('stage-services', 'is set, but no stage evidence is asked for — add `stage-verify-url` or `stage-zerops-token` + `stage-project-id`.');
+  if (!asked) return null;
+  return { verifyUrl, services, minAgeMs, environment, zerops };
 }
 
 function token(p: ProblemList, input: string, value: string, required: boolean): string {
@@ -284,20 +358,20 @@ function hostnameList(p: ProblemList, input: string, rawValue: string): string[]
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['service', 'sha', 'short_sha']);
 
-function checkVerifyUrl(p: ProblemList, template: string, allowHttp: boolean): void {
+function checkVerifyUrl(p: ProblemList, template: string, allowHttp: boolean, input = 'verify-url'): void {
   if (template.length > 2048 || hasControl(template)) {
-    p.add('verify-url', 'is not a URL template (too long or contains control characters).');
+    p.add(input, 'is not a URL template (too long or contains control characters).');
     return;
   }
   for (const m of template.matchAll(PLACEHOLDER)) {
     if (!KNOWN_PLACEHOLDERS.has(m[1] as string)) {
-      p.add('verify-url', `has an unknown placeholder \`{${m[1]}}\` — use \`{service}\`, \`{sha}\` or \`{short_sha}\`.`);
+      p.add(input, `has an unknown placeholder \`{${m[1]}}\` — use \`{service}\`, \`{sha}\` or \`{short_sha}\`.`);
       return;
     }
   }
   const sample = fillVerifyUrl(template, 'svc', '0123456789abcdef0123456789abcdef01234567');
-  const problem = urlProblem(sample, { allowHttp, what: 'verify-url' });
-  if (problem) p.add('verify-url', `${shown(template)} ${problem}`);
+  const problem = urlProblem(sample, { allowHttp, what: input });
+  if (problem) p.add(input, `${shown(template)} ${problem}`);
 }
 
 /** Substitutes the verify-url placeholders (URL-encoded, so a value cannot change the URL's shape). */
