@@ -23,7 +23,9 @@ export interface Adapters {
   forge: Forge;
   zerops: ZeropsClient;
   probe: BuildInfoProbe | null;
-  stats(): Record<'zerops' | 'forge' | 'control' | 'buildInfo', HttpStats>;
+  /** Stage's own build-info (anonymous) and Zerops view (the stage token, never the production one). */
+  stage: { probe: BuildInfoProbe | null; zerops: ZeropsClient | null };
+  stats(): Record<'zerops' | 'forge' | 'control' | 'buildInfo' | 'stageZerops' | 'stageBuildInfo', HttpStats>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,8 @@ export function createAdapters(s: Settings, run: RunContext, clock: Clock, redac
     ? new HttpClient({ ...common, baseUrl: run.apiUrl, authorization: forgeAuth(s.controlToken), connections: 2, retry: { maxRetryTimeMs: 10_000, maxServerWaitMs: 10_000 } })
     : null;
   const buildInfoHttp = s.verifyUrl ? new HttpClient({ ...common, connections: ZEROPS_CONNECTIONS }) : null;
+  const stageZeropsHttp = s.stage?.zerops ? new HttpClient({ ...common, baseUrl: s.zeropsApiUrl, authorization: `Bearer ${s.stage.zerops.token}`, connections: 4 }) : null;
+  const stageBuildInfoHttp = s.stage?.verifyUrl ? new HttpClient({ ...common, connections: 8 }) : null;
 
   const warn = (m: string) => log.warning(m);
   const forge: Forge = run.isGitea ? new GiteaForge(run, forgeHttp, controlHttp, warn) : new GitHubForge(run, forgeHttp, controlHttp, warn);
@@ -43,19 +47,27 @@ export function createAdapters(s: Settings, run: RunContext, clock: Clock, redac
     s.verifyUrl && buildInfoHttp
       ? new BuildInfoProbe(buildInfoHttp, s.verifyUrl, s.verifyField, s.verifyAllowHttp, Math.min(s.httpTimeoutMs, BUILD_INFO_TIMEOUT_MS))
       : null;
+  const stageProbe =
+    s.stage?.verifyUrl && stageBuildInfoHttp
+      ? new BuildInfoProbe(stageBuildInfoHttp, s.stage.verifyUrl, s.verifyField, s.verifyAllowHttp, Math.min(s.httpTimeoutMs, BUILD_INFO_TIMEOUT_MS))
+      : null;
   const empty = { requests: 0, notModified: 0, retries: 0 };
+  const statsOf = (c: HttpClient | null): HttpStats => (c ? { ...c.stats } : empty);
   return {
     forge,
     zerops: new ZeropsClient(zeropsHttp),
     probe,
+    stage: { probe: stageProbe, zerops: stageZeropsHttp ? new ZeropsClient(stageZeropsHttp) : null },
     stats: () => ({
-      zerops: { ...zeropsHttp.stats },
-      forge: { ...forgeHttp.stats },
-      control: controlHttp ? { ...controlHttp.stats } : empty,
-      buildInfo: buildInfoHttp ? { ...buildInfoHttp.stats } : empty,
+      zerops: statsOf(zeropsHttp),
+      forge: statsOf(forgeHttp),
+      control: statsOf(controlHttp),
+      buildInfo: statsOf(buildInfoHttp),
+      stageZerops: statsOf(stageZeropsHttp),
+      stageBuildInfo: statsOf(stageBuildInfoHttp),
     }),
     close: async () => {
-      await Promise.all([zeropsHttp, forgeHttp, controlHttp, buildInfoHttp].map((c) => c?.close()));
+      await Promise.all([zeropsHttp, forgeHttp, controlHttp, buildInfoHttp, stageZeropsHttp, stageBuildInfoHttp].map((c) => c?.close()));
     },
   };
 }

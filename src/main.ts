@@ -7,6 +7,8 @@ import { readRunContext, type RunContext } from './forge/context.js';
 import { waitForChecks } from './gates/checks.js';
 import { KillSwitch, SwitchEngaged } from './gates/kill-switch.js';
 import { checkScope } from './gates/scope.js';
+import type { StageProof } from './gates/stage-evidence.js';
+import { proveStage, refusalMessage, skippedProof, STAGE_PROOF_HINT, type DeploymentHistory } from './gates/stage-proof.js';
 import { checkRefPolicy, resolveTarget } from './gates/target.js';
 import { HttpError } from './http/errors.js';
 import type { Deps, Logger } from './ports.js';
@@ -163,10 +165,15 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
       onPoll: () => killSwitch.assertOpen('anything was changed (while waiting for checks)'),
     }),
   );
+  // Stage proof after the checks gate, and again right before the canary (below).
+  const stageProof = () => checkStageProof(deps, s, adapters, facts, plan, target.sha, log);
+  await stageProof();
   if (s.dryRun) {
-    facts.stop = { kind: 'dry-run', message: `Dry run: planned ${plan.services.length} services in ${plan.stages.length} stages; checks are ${facts.checks.verdict}. Nothing was changed.` };
+    const proof = facts.stageProof?.status === 'skipped' ? '' : `; stage proof: ${facts.stageProof?.status === 'proven' ? 'proven' : 'MISSING (a real run would be refused)'}`;
+    facts.stop = { kind: 'dry-run', message: `Dry run: planned ${plan.services.length} services in ${plan.stages.length} stages; checks are ${facts.checks.verdict}${proof}. Nothing was changed.` };
     return;
   }
+  if (facts.stageProof?.status === 'refused') throw new RolloutError('stage-proof', refusalMessage(facts.stageProof), STAGE_PROOF_HINT);
 
   const superseded = await checkSuperseded(forge, runCtx, target.sha, target.fromInput);
   if (superseded) {
@@ -180,6 +187,12 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
     payload = await preparePayload(s, plan, target.sha, zeropsYaml, deps.runner.tempDir());
   }
 
+  // Stage may have moved on during the checks wait: prove it again, right before the canary.
+  if (facts.stageProof?.status === 'proven') {
+    await stageProof();
+    const again = facts.stageProof as StageProof;
+    if (again.status === 'refused') throw new RolloutError('stage-proof', refusalMessage(again), STAGE_PROOF_HINT);
+  }
   facts.deploymentId = await recordDeploymentStart(forge, s, target.sha, log);
   const stop = new StopControl(killSwitch, deps.signal);
   const ctx: RolloutContext = {
@@ -208,6 +221,43 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   facts.rollbackComplete = result.rollbackComplete;
   // Even when cancelled, one quick read makes the report say what each service runs.
   await refreshAfter(adapters, s, facts.records, log, deps.signal.aborted ? AbortSignal.timeout(2000) : undefined);
+}
+
+/** Checks (or re-checks) the stage evidence for the services the plan changes; a rollback skips it, saying why. */
+async function checkStageProof(deps: Deps, s: Settings, adapters: Adapters, facts: RunFacts, plan: Plan, sha: string, log: Logger): Promise<void> {
+  if (!s.stage) {
+    facts.stageProof = skippedProof('not asked for (no stage-* input is set)', deps.clock.now());
+    return;
+  }
+  if (s.allowDowngrade) {
+    facts.stageProof = skippedProof('skipped: this is a rollback (`allow-downgrade: true`), and its target already ran in production', deps.clock.now());
+    log.notice(`Stage proof ${facts.stageProof.note}.`, 'Stage proof skipped');
+    return;
+  }
+  const services = plan.services.filter((p) => p.strategy !== 'skip').map((p) => p.hostname);
+  const previousChecks = facts.stageProof?.checks ?? 0;
+  facts.stageProof = await log.group(previousChecks > 0 ? 'Gates: stage proof (re-checked before the canary)' : 'Gates: stage proof', async () => {
+    const proof = await proveStage({
+      stage: s.stage as NonNullable<Settings['stage']>,
+      target: sha,
+      services,
+      probe: adapters.stage.probe,
+      stageZerops: adapters.stage.zerops,
+      deployments: adapters.forge.deployments as unknown as DeploymentHistory | null, // MERGE: drop the cast once the forge reads deployments
+      shaVariable: s.shaVariable,
+      clock: deps.clock,
+      log,
+      signal: deps.signal,
+      previousChecks,
+    });
+    if (proof.deployment) log.info(`Deployment to ${proof.deployment.environment}: ${proof.deployment.ok ? 'ok' : 'MISSING'} — ${proof.deployment.detail}`);
+    for (const r of proof.services) {
+      const bits = [r.buildInfo ? `build-info ${r.buildInfo.ok ? 'ok' : 'MISSING'} (${r.buildInfo.detail})` : null, r.zerops ? `Zerops ${r.zerops.ok ? 'ok' : 'MISSING'} (${r.zerops.detail})` : null].filter(Boolean);
+      log.info(`${r.ok ? '✔' : '✖'} ${r.service}${r.stageService === r.service ? '' : ` → stage ${r.stageService}`}: ${bits.join('; ')}`);
+    }
+    log.info(`Stage proof: ${proof.note}.`);
+    return proof;
+  });
 }
 
 /** How long a mutating call already on the wire may take to answer after a cancel. */

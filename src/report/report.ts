@@ -51,6 +51,7 @@ export function buildReport(facts: RunFacts, result: RunResult, exitCode: number
         required: facts.checks.required,
       },
     },
+    stageProof: facts.stageProof && { ...facts.stageProof, checkedAt: iso(facts.stageProof.checkedAt) },
     plan: facts.plan && {
       stages: facts.plan.stages.map((st) => ({ name: st.name, kind: st.kind, services: st.services.map((p) => ({ hostname: p.hostname, strategy: p.strategy })) })),
     },

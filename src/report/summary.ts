@@ -61,7 +61,7 @@ export function renderSummary(facts: RunFacts, result: RunResult, reportPath: st
     const lines = [`**${result === 'disabled' || result === 'superseded' ? 'Note' : 'Why'}:** ${md(first ?? '')}`, ...rest.map((l) => md(l.trim().replace(/^- /, '• ')))];
     out.push(`> ${lines.join('<br>\n> ')}`, '');
   }
-  out.push(...planSection(facts), ...servicesSection(facts.records), ...timelineSection(facts), ...gatesSection(facts));
+  out.push(...planSection(facts), ...stageProofSection(facts), ...servicesSection(facts.records), ...timelineSection(facts), ...gatesSection(facts));
   if (facts.warnings.length > 0) {
     out.push('### Warnings', '', ...facts.warnings.map((w) => `- ${md(w)}`), '');
   }
@@ -81,6 +81,35 @@ function planSection(facts: RunFacts): string[] {
   if (facts.plan) {
     out.push('**Plan:** ' + facts.plan.stages.map((st) => `${md(st.name)} (${st.services.map((p) => md(p.hostname)).join(', ') || '—'})`).join(' → '), '');
   }
+  return out;
+}
+
+const PROOF_ICON = { proven: '✅', refused: '❌', skipped: '⏭️' } as const;
+
+function stageProofSection(facts: RunFacts): string[] {
+  const p = facts.stageProof;
+  if (!p) return [];
+  const out = ['### Stage proof', '', `${PROOF_ICON[p.status]} **${p.status}** — ${md(p.note)}${p.checks > 1 ? ` (checked ${p.checks} times, the last right before the canary)` : ''}`, ''];
+  if (p.status === 'skipped') return out;
+  const facts2: string[] = [];
+  if (p.minAgeMs !== null) facts2.push(`minimum age ${formatDuration(p.minAgeMs)}`);
+  if (p.stageProject) facts2.push(`stage project **${md(p.stageProject.name ?? p.stageProject.id)}** (${code(p.stageProject.id)})`);
+  const d = p.deployment;
+  if (d) facts2.push(`deployment to ${code(d.environment)}: ${d.ok ? '✅' : '❌'} ${d.url ? link(d.url, md(d.detail)) : md(d.detail)}`);
+  if (facts2.length) out.push(facts2.map((f) => `- ${f}`).join('\n'), '');
+  if (p.services.length === 0) return out;
+  const hasInfo = p.services.some((r) => r.buildInfo);
+  const hasZerops = p.services.some((r) => r.zerops);
+  const head = ['Service', 'Stage service', ...(hasInfo ? ['Build-info'] : []), ...(hasZerops ? ['Stage Zerops'] : []), 'Proven'];
+  out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  for (const r of p.services) {
+    const cells = [md(r.service), md(r.stageService)];
+    if (hasInfo) cells.push(r.buildInfo ? `${r.buildInfo.ok ? '✅' : '❌'} ${md(r.buildInfo.detail)}` : '—');
+    if (hasZerops) cells.push(r.zerops ? `${r.zerops.ok ? '✅' : '❌'} ${md(r.zerops.detail)}` : '—');
+    cells.push(r.ok ? '✅' : '❌');
+    out.push(`| ${cells.join(' | ')} |`);
+  }
+  out.push('');
   return out;
 }
 

@@ -284,8 +284,8 @@ function readStageSettings(p: ProblemList, raw: (name: string) => string, c: Sta
   const stageToken = token(p, 'stage-zerops-token', raw('stage-zerops-token'), false);
   const stageProject = raw('stage-project-id');
   if (stageProject !== '' && !PROJECT_ID.test(stageProject)) p.add('stage-project-id', `${shown(stageProject)} is not a Zerops project ID (letters, digits, \`-\`, \`_\`).`);
-  if (stageToken && stageProject === '') p.add('stage-project-id', 'is required with `stage-zerops-token` — the ID of the stage project that token reads.');
-  if (!stageToken && stageProject !== '') p.add('stage-zerops-token', 'is required with `stage-project-id` — a token scoped to the stage project (never the production token).');
+  if (stageToken && stageProject === '') p.add('stage-zerops-token', 'needs `stage-project-id` too — the ID of the stage project this token reads.');
+  if (!stageToken && stageProject !== '') p.add('stage-project-id', 'needs `stage-zerops-token` too — a token scoped to the stage project (never the production token).');
   if (stageProject !== '' && stageProject === c.projectId) p.add('stage-project-id', 'is the production `project-id` — stage must be a separate project.');
   if (stageToken && stageToken === c.zeropsToken) p.add('stage-zerops-token', 'is the production `zerops-token` — give stage its own token, so the production token never reaches stage.');
   const zerops = stageToken && stageProject !== '' ? { token: stageToken, projectId: stageProject } : null;

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'target'
   | 'ref-policy'
   | 'checks'
+  | 'stage-proof'
   | 'kill-switch-hold'
   | 'scope'
   | 'plan'
