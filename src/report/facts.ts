@@ -1,6 +1,7 @@
 // Everything a run learned, gathered as it goes. The summary, the JSON report, the
 // outputs and the final log line are all rendered from this one object.
 import type { ChecksResult } from '../gates/checks.js';
+import type { PreflightResult } from '../gates/preflight.js';
 import type { RefPolicyResult, ResolvedTarget } from '../gates/target.js';
 import type { HttpStats } from '../http/client.js';
 import type { TimelineEntry } from '../rollout/engine.js';
@@ -17,6 +18,8 @@ export interface RunFacts {
   target: ResolvedTarget | null;
   refPolicy: RefPolicyResult | null;
   checks: ChecksResult | null;
+  /** Production readiness, from the first plan's service list; null when not reached. */
+  preflight: PreflightResult | null;
   killSwitch: { variable: string; live: boolean; jobStartEngaged: boolean; reads: number } | null;
   plan: Plan | null;
   records: ServiceRecord[];
@@ -40,6 +43,7 @@ export function newFacts(startedAt: number): RunFacts {
     target: null,
     refPolicy: null,
     checks: null,
+    preflight: null,
     killSwitch: null,
     plan: null,
     records: [],

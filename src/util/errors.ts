@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'checks'
   | 'kill-switch-hold'
   | 'scope'
+  | 'preflight'
   | 'plan'
   | 'lock'
   | 'downgrade'
