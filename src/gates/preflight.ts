@@ -105,11 +105,14 @@ function findingsFor(s: ServiceStack, released: ReadonlySet<string>): Draft[] {
       });
     }
   }
-  if (s.subdomainAccess === true) {
+  if (s.subdomainAccess !== false) {
     out.push({
       kind: 'public-subdomain',
       service: name,
-      message: `\`${name}\` is reachable on its public \`.zerops.app\` subdomain.`,
+      message:
+        s.subdomainAccess === true
+          ? `\`${name}\` is reachable on its public \`.zerops.app\` subdomain.`
+          : `\`${name}\`: Zerops did not say whether it is reachable on its public \`.zerops.app\` subdomain.`,
       fix: `Disable \`${name}\`'s zerops.app subdomain access and serve it through your own domain (or keep it private).`,
     });
   }
