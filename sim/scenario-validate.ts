@@ -141,6 +141,15 @@ function checkService(p: Problems, service: unknown, path: string, hostnames: Se
   for (const key of ['id', 'type', 'category', 'status'] as const) p.string(service[key], `${path}.${key}`);
   p.millis(service.settlesAfterMs, `${path}.settlesAfterMs`);
   p.boolean(service.isSystem, `${path}.isSystem`);
+  p.boolean(service.subdomainAccess, `${path}.subdomainAccess`);
+  if (service.mode !== undefined && service.mode !== null) p.oneOf(service.mode, `${path}.mode`, ['HA', 'NON_HA']);
+  for (const key of ['minContainers', 'maxContainers'] as const) {
+    const n = service[key];
+    if (n !== undefined && n !== null && !(typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 10)) p.add(`${path}.${key}`, 'must be an integer from 1 to 10, or null');
+  }
+  if (typeof service.minContainers === 'number' && typeof service.maxContainers === 'number' && service.minContainers > service.maxContainers) {
+    p.add(`${path}.minContainers`, 'must not exceed maxContainers');
+  }
   if (p.array(service.versions, `${path}.versions`)) {
     let active = 0;
     service.versions.forEach((version, k) => {

@@ -88,6 +88,13 @@ export interface ServiceSpec {
   settlesAfterMs?: number;
   /** A hidden platform service (SDK `isSystem`), e.g. category CORE. */
   isSystem?: boolean;
+  /** SDK `mode`; default HA for managed data types (postgresql, valkey, ...), NON_HA otherwise; null = the answer omits it. */
+  mode?: 'HA' | 'NON_HA' | null;
+  /** SDK `subdomainAccess` (public `.zerops.app` subdomain); default false. */
+  subdomainAccess?: boolean;
+  /** Horizontal autoscaling min/max containers; default 2/4 for runtimes, unset otherwise. Both null: `customAutoscaling: null`. */
+  minContainers?: number | null;
+  maxContainers?: number | null;
 }
 
 export interface VersionSpec {

@@ -6,6 +6,8 @@ import { createAdapters, type Adapters } from './adapters.js';
 import { readRunContext, type RunContext } from './forge/context.js';
 import { waitForChecks } from './gates/checks.js';
 import { KillSwitch, SwitchEngaged } from './gates/kill-switch.js';
+import { preflight } from './gates/preflight.js';
+import { enforcePreflight } from './gates/preflight-gate.js';
 import { checkScope } from './gates/scope.js';
 import type { StageProof } from './gates/stage-evidence.js';
 import { proveStage, refusalMessage, skippedProof, STAGE_PROOF_HINT, type DeploymentHistory } from './gates/stage-proof.js';
@@ -29,6 +31,7 @@ import { describeError, RolloutError } from './util/errors.js';
 import { redactingLogger } from './util/logging.js';
 import { capText, Redactor } from './util/redact.js';
 import { ShapeError } from './util/shape.js';
+import type { ServiceStack } from './zerops/types.js';
 
 export type { RunOutcome };
 
@@ -127,13 +130,15 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   }
 
   let printed: string[] = [];
+  let listed: ServiceStack[] = [];
   const planOnce = (title: string) =>
     log.group(title, async () => {
       const scope = await checkScope(zerops, s.projectId);
       facts.project = { id: scope.project.id, name: scope.project.name };
       if (scope.warning && printed.length === 0) log.warning(scope.warning, 'Token not production-scoped');
-      const { plan } = await buildPlan({ zerops, forge, settings: s, target: target.sha, log, setups: zeropsYaml?.setups ?? null, hasArtifact: s.artifact.length > 0 });
+      const { plan, all } = await buildPlan({ zerops, forge, settings: s, target: target.sha, log, setups: zeropsYaml?.setups ?? null, hasArtifact: s.artifact.length > 0 });
       facts.plan = plan;
+      listed = all;
       facts.records = recordsOf(plan);
       const lines = planLines(facts, plan);
       if (printed.length > 0 && lines.join('\n') === printed.join('\n')) log.info('Unchanged since the checks started.');
@@ -142,6 +147,9 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
       return plan;
     });
   let plan = await planOnce('Plan');
+  // Read-only, so a dry run refuses too: it shows what the real run would do.
+  facts.preflight = preflight(listed, plan.services.map((p) => p.hostname), s.preflight);
+  enforcePreflight(facts.preflight, log);
   let payload = await preparePayload(s, plan, target.sha, zeropsYaml, deps.runner.tempDir());
   if (facts.records.every((r) => r.outcome === 'skipped')) {
     log.info(`Every service already runs ${target.sha.slice(0, 12)}: nothing to do.`);

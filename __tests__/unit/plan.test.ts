@@ -3,7 +3,7 @@ import { orderStages, selectServices, type PlannedService } from '../../src/roll
 import type { ServiceStack } from '../../src/zerops/types.js';
 
 function svc(hostname: string, extra: Partial<ServiceStack> = {}): ServiceStack {
-  return { id: `id-${hostname}`, hostname, projectId: 'P', status: 'ACTIVE', category: 'USER', typeName: 'nodejs', typeVersion: 'nodejs@22', typeId: null, isSystem: false, activeVersion: null, ...extra };
+  return { id: `id-${hostname}`, hostname, projectId: 'P', status: 'ACTIVE', category: 'USER', typeName: 'nodejs', typeVersion: 'nodejs@22', typeId: null, isSystem: false, activeVersion: null, mode: null, subdomainAccess: null, horizontalAutoscaling: null, ...extra };
 }
 
 function planned(hostname: string, strategy: PlannedService['strategy'] = 'build'): PlannedService {

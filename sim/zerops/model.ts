@@ -94,6 +94,12 @@ export interface Service {
   typeId: string;
   /** A passing status that ends after afterMs (from the simulator's start). */
   settle: { afterMs: number; status: string } | null;
+  /** SDK `mode` (a StringNull: HA / NON_HA, or null). */
+  mode: string | null;
+  /** SDK `subdomainAccess`. */
+  subdomainAccess: boolean;
+  /** SDK `customAutoscaling.horizontalAutoscaling`; null = not configured (`customAutoscaling: null`). */
+  horizontalAutoscaling: { minContainers: number | null; maxContainers: number | null } | null;
 }
 
 export interface BuildRecord {
@@ -191,6 +197,18 @@ function categoryOf(typeName: string): string {
   return DATABASE_TYPES.has(typeName) ? 'STANDARD' : 'USER';
 }
 
+/**
+ * Mode, subdomain and horizontal scaling, defaulting to a production-ready project (see
+ * sim/README.md): managed data services HA, runtimes 2-4 containers, no public subdomain.
+ */
+function productionShapeOf(spec: ServiceSpec, typeName: string, category: string): Pick<Service, 'mode' | 'subdomainAccess' | 'horizontalAutoscaling'> {
+  const runtime = category === 'USER';
+  const mode = spec.mode !== undefined ? spec.mode : DATABASE_TYPES.has(typeName) ? 'HA' : 'NON_HA';
+  const min = spec.minContainers !== undefined ? spec.minContainers : runtime ? 2 : null;
+  const max = spec.maxContainers !== undefined ? spec.maxContainers : runtime ? 4 : null;
+  return { mode, subdomainAccess: spec.subdomainAccess ?? false, horizontalAutoscaling: min === null && max === null ? null : { minContainers: min, maxContainers: max } };
+}
+
 const HOUR_MS = 3_600_000;
 const isHexSha = /^[0-9a-f]{7,40}$/i;
 
@@ -279,6 +297,7 @@ export class ZeropsState {
   private addService(project: Project, spec: ServiceSpec, scenario: ZeropsScenario): void {
     const typeVersionName = spec.type ?? 'nodejs@22';
     const typeName = typeVersionName.split('@')[0] ?? typeVersionName;
+    const category = spec.category ?? categoryOf(typeName);
     const deploy = spec.deploy ?? {};
     const created = new Date(this.scheduler.startedWallMs - 60 * 24 * HOUR_MS).toISOString();
     const service: Service = {
@@ -288,7 +307,7 @@ export class ZeropsState {
       status: spec.status ?? ((spec.versions?.length ?? 0) > 0 ? 'ACTIVE' : 'READY_TO_DEPLOY'),
       typeName,
       typeVersionName,
-      category: spec.category ?? categoryOf(typeName),
+      category,
       created,
       lastUpdate: created,
       versions: [],
@@ -321,6 +340,7 @@ export class ZeropsState {
         spec.settlesAfterMs === undefined
           ? null
           : { afterMs: spec.settlesAfterMs, status: (spec.versions?.length ?? 0) > 0 ? 'ACTIVE' : 'READY_TO_DEPLOY' },
+      ...productionShapeOf(spec, typeName, category),
     };
     project.services.push(service);
     project.serviceByHostname.set(service.hostname, service);

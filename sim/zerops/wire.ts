@@ -97,7 +97,11 @@ export function serviceWire(service: Service, state: ZeropsState): Record<string
     projectId: service.project.id,
     name: service.hostname,
     status: service.status,
-    mode: 'NON_HA',
+    mode: service.mode,
+    subdomainAccess: service.subdomainAccess,
+    customAutoscaling: service.horizontalAutoscaling
+      ? { horizontalAutoscaling: { minContainerCount: service.horizontalAutoscaling.minContainers, maxContainerCount: service.horizontalAutoscaling.maxContainers }, verticalAutoscaling: null }
+      : null,
     isSystem: service.isSystem,
     serviceStackTypeId: service.typeId,
     serviceStackTypeInfo: {

@@ -2,6 +2,7 @@
 // outputs and the final log line are all rendered from this one object.
 import type { ChecksResult } from '../gates/checks.js';
 import type { StageProof } from '../gates/stage-evidence.js';
+import type { PreflightResult } from '../gates/preflight.js';
 import type { RefPolicyResult, ResolvedTarget } from '../gates/target.js';
 import type { HttpStats } from '../http/client.js';
 import type { TimelineEntry } from '../rollout/engine.js';
@@ -20,6 +21,8 @@ export interface RunFacts {
   checks: ChecksResult | null;
   /** Stage evidence, checked after the checks gate and again before the canary. */
   stageProof: StageProof | null;
+  /** Production readiness, from the first plan's service list; null when not reached. */
+  preflight: PreflightResult | null;
   killSwitch: { variable: string; live: boolean; jobStartEngaged: boolean; reads: number } | null;
   plan: Plan | null;
   records: ServiceRecord[];
@@ -44,6 +47,7 @@ export function newFacts(startedAt: number): RunFacts {
     refPolicy: null,
     checks: null,
     stageProof: null,
+    preflight: null,
     killSwitch: null,
     plan: null,
     records: [],

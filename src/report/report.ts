@@ -26,6 +26,7 @@ export function buildReport(facts: RunFacts, result: RunResult, exitCode: number
     durationMs: facts.finishedAt === null ? null : facts.finishedAt - facts.startedAt,
     forge: facts.forge,
     project: facts.project,
+    preflight: facts.preflight && { mode: facts.preflight.mode, refused: facts.preflight.refused, findings: facts.preflight.findings },
     target: facts.target && {
       input: facts.target.input,
       sha: facts.target.sha,

@@ -5,6 +5,7 @@ import type { Outcome, RunResult, ServiceRecord } from '../rollout/records.js';
 import { formatDuration } from '../util/duration.js';
 import { code, link, md, shortSha } from './escape.js';
 import type { RunFacts } from './facts.js';
+import { readinessSection } from './preflight-section.js';
 import { zeropsServiceUrl } from './report.js';
 
 const ICON: Record<RunResult, string> = {
@@ -61,6 +62,7 @@ export function renderSummary(facts: RunFacts, result: RunResult, reportPath: st
     const lines = [`**${result === 'disabled' || result === 'superseded' ? 'Note' : 'Why'}:** ${md(first ?? '')}`, ...rest.map((l) => md(l.trim().replace(/^- /, '• ')))];
     out.push(`> ${lines.join('<br>\n> ')}`, '');
   }
+  out.push(...readinessSection(facts.preflight));
   out.push(...planSection(facts), ...stageProofSection(facts), ...servicesSection(facts.records), ...timelineSection(facts), ...gatesSection(facts));
   if (facts.warnings.length > 0) {
     out.push('### Warnings', '', ...facts.warnings.map((w) => `- ${md(w)}`), '');

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'stage-proof'
   | 'kill-switch-hold'
   | 'scope'
+  | 'preflight'
   | 'plan'
   | 'lock'
   | 'downgrade'

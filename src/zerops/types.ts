@@ -25,7 +25,21 @@ export const ZEROPS_READS = {
   'output.AppVersionList': ['list', 'totalCount'],
   'output.EsAppVersion': ['id', 'serviceStackId', 'status', 'sequence', 'created'],
   'output.EsAppVersionResponse': ['items', 'totalHits'],
-  'output.ServiceStack': ['id', 'name', 'projectId', 'status', 'serviceStackTypeInfo', 'activeAppVersion', 'serviceStackTypeId', 'isSystem'],
+  'output.ServiceStack': [
+    'id',
+    'name',
+    'projectId',
+    'status',
+    'serviceStackTypeInfo',
+    'activeAppVersion',
+    'serviceStackTypeId',
+    'isSystem',
+    'mode',
+    'subdomainAccess',
+    'customAutoscaling',
+  ],
+  'output.CustomAutoscaling': ['horizontalAutoscaling'],
+  'output.HorizontalAutoscalingNullable': ['minContainerCount', 'maxContainerCount'],
   'output.ServiceStackInfoJsonObject': ['serviceStackTypeName', 'serviceStackTypeCategory', 'serviceStackTypeVersionName'],
   'output.ServiceStackList': ['list', 'totalCount'],
   'output.Process': ['id', 'status', 'actionName', 'appVersion', 'serviceStacks', 'serviceStackId', 'sequence', 'created', 'finished', 'publicMeta'],
@@ -64,6 +78,14 @@ export const ZEROPS_ENUM_VALUES = {
   ],
   ServiceStackTypeCategoryEnum: ['USER'],
 } as const;
+
+/**
+ * `output.ServiceStack.mode` is a plain `types.StringNull` in the SDK (no enum), so its values
+ * cannot sit in ZEROPS_ENUM_VALUES. These two are the import.yaml `mode` values of the Zerops
+ * docs (managed services: NON_HA = one container, HA = three; fixed at creation).
+ */
+export const SERVICE_MODES = ['HA', 'NON_HA'] as const;
+export type ServiceMode = (typeof SERVICE_MODES)[number];
 
 type Reads = typeof ZEROPS_READS;
 export type ZeropsDto = keyof Reads;
@@ -133,6 +155,12 @@ export interface ServiceStack {
   /** A hidden platform service (SDK `isSystem`): never deployed, never matched by a glob. */
   isSystem: boolean;
   activeVersion: AppVersion | null;
+  /** SDK `mode` (HA / NON_HA; another string is kept as is); null when the answer did not say. */
+  mode: string | null;
+  /** SDK `subdomainAccess`: reachable on its `.zerops.app` subdomain; null when the answer did not say. */
+  subdomainAccess: boolean | null;
+  /** SDK `customAutoscaling.horizontalAutoscaling`; null when none is configured (the platform default applies). */
+  horizontalAutoscaling: { minContainers: number | null; maxContainers: number | null } | null;
 }
 
 export interface Process {
@@ -234,7 +262,22 @@ export function parseService(value: unknown): ServiceStack {
     typeId: str(v, 'serviceStackTypeId'),
     isSystem: v.isSystem === true,
     activeVersion: active && typeof active === 'object' ? parseAppVersion(active) : null,
+    mode: str(v, 'mode'),
+    subdomainAccess: typeof v.subdomainAccess === 'boolean' ? v.subdomainAccess : null,
+    horizontalAutoscaling: horizontalOf(v.customAutoscaling),
   };
+}
+
+function horizontalOf(custom: unknown): ServiceStack['horizontalAutoscaling'] {
+  const h = viewOpt('output.HorizontalAutoscalingNullable', viewOpt('output.CustomAutoscaling', custom)?.horizontalAutoscaling);
+  if (!h) return null;
+  const count = (key: 'minContainerCount' | 'maxContainerCount') => {
+    const n = num(h, key);
+    return n !== null && Number.isInteger(n) && n >= 0 ? n : null;
+  };
+  const minContainers = count('minContainerCount');
+  const maxContainers = count('maxContainerCount');
+  return minContainers === null && maxContainers === null ? null : { minContainers, maxContainers };
 }
 
 /** The token's user and the organisations (client ids) it belongs to. */
