@@ -211,6 +211,8 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
       else refs[kind].set(ref, target);
     }
   }
+  // Without `branches` the default branch points at the last commit.
+  if (forge.branches === undefined && shas.length > 0) refs.branches.set(typeof forge.defaultBranch === 'string' ? forge.defaultBranch : 'main', shas[shas.length - 1] as string);
   const resolvable = (ref: string): boolean =>
     shas.includes(ref) || refs.branches.has(ref) || refs.tags.has(ref) || (/^[0-9a-f]{7,39}$/.test(ref) && shas.filter((s) => s.startsWith(ref)).length === 1);
 
