@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { sha, startSimulator, type GithubScenario, type Simulator } from '../../../sim/index.js';
 import { scenarioProblems } from '../../../sim/scenario-validate.js';
+import { FORGE_TOKEN, OTHER_PROJECT_ID, STAGE_ENVIRONMENT, ZEROPS_TOKEN as WORLD_ZEROPS_TOKEN, stageInputs, world } from '../../helpers/world.js';
 import { PROJECT_ID, ZEROPS_TOKEN, request, zerops } from './helpers.js';
 
 const MIN = 60_000;
@@ -203,5 +204,37 @@ describe('stage scenario validation', () => {
       ]),
     );
     expect(problems).toHaveLength(14);
+  });
+});
+
+describe('the e2e world builder with a stage (helpers/world.ts)', () => {
+  it('stage: {} is a proven stage; each option breaks one piece; without stage nothing changes', async () => {
+    const shas = [c1, c2, c3];
+    const plain = world({ shas });
+    expect(plain.zerops?.tokens?.map((t) => t.value)).toEqual([WORLD_ZEROPS_TOKEN]);
+    expect(plain.github?.deployments).toBeUndefined();
+
+    const s = (sim = await startSimulator(world({ shas, stage: { ageMs: 40 * MIN, services: { web: { sha: c2 }, worker: { sha: null } } } })));
+    const inputs = stageInputs(s);
+    const info = (service: string) => request(inputs['stage-verify-url']?.replace('{service}', service) ?? '');
+    expect((await info('api')).body.git_sha).toBe(c3);
+    expect((await info('web')).body.git_sha).toBe(c2);
+    expect((await info('worker')).status).toBe(503);
+    const stageApi = zerops(s, inputs['stage-zerops-token']);
+    const apiId = await stageApi.serviceId('api', inputs['stage-project-id']);
+    expect(agoMin((await stageApi.get(`/service-stack/${apiId}`)).body.activeAppVersion.activationDate)).toBe(40);
+    expect((await zerops(s, WORLD_ZEROPS_TOKEN).get(`/project/${OTHER_PROJECT_ID}`)).status).toBe(403);
+    const deployments = await request(`${s.urls.github}/repos/acme/shop/deployments?sha=${c3}&environment=${STAGE_ENVIRONMENT}`, { headers: { authorization: `Bearer ${FORGE_TOKEN}` } });
+    expect(deployments.body).toHaveLength(1);
+    const statuses = await request(`${s.urls.github}/repos/acme/shop/deployments/${deployments.body[0].id}/statuses`, { headers: { authorization: `Bearer ${FORGE_TOKEN}` } });
+    expect(statuses.body.map((st: { state: string; created_at: string }) => [st.state, agoMin(st.created_at)])).toEqual([
+      ['success', 40],
+      ['in_progress', 41],
+    ]);
+    await s.close();
+
+    const forbidden = (sim = await startSimulator(world({ shas, stage: { deploymentsForbidden: true, deployments: [] } })));
+    const denied = await request(`${forbidden.urls.github}/repos/acme/shop/deployments`, { headers: { authorization: `Bearer ${FORGE_TOKEN}` } });
+    expect(denied.status).toBe(403);
   });
 });
