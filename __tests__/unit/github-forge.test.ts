@@ -316,6 +316,28 @@ describe('reading deployments back: latestOf (stage proof)', () => {
     expect(latest?.statuses).toEqual([expect.objectContaining({ state: 'success', logUrl: 'https://ci.example/run/1' })]);
   });
 
+  it('takes the highest id as newest whatever order the server lists, and re-applies the sha/environment filter', async () => {
+    const { sim: s, forge } = await setup({
+      deployments: [
+        { sha: c3, environment: 'staging', agoMs: 90 * MIN, statuses: [{ state: 'success', agoMs: 89 * MIN }] },
+        { sha: c3, environment: 'staging', agoMs: 30 * MIN, statuses: [{ state: 'in_progress', agoMs: 29 * MIN }, { state: 'failure', agoMs: 28 * MIN }] },
+        { sha: c2, environment: 'staging', agoMs: 5 * MIN },
+        { sha: c3, environment: 'qa', agoMs: 4 * MIN },
+      ],
+    });
+    type Row = { id: number; sha: string; environment: string };
+    const read = async (path: string) => (await fetch(`${s.urls.github}/repos/acme/shop${path}`, { headers: { authorization: `Bearer ${JOB}` } })).json() as Promise<Row[]>;
+    // Oldest first, with rows the filter should have dropped: as if the server ignored order and filters.
+    const everything = (await read('/deployments')).reverse();
+    const newestOfTarget = Math.max(...everything.filter((d) => d.sha === c3 && d.environment === 'staging').map((d) => d.id));
+    const statuses = (await read(`/deployments/${newestOfTarget}/statuses`)).reverse();
+    s.addFault({ server: 'github', method: 'GET', path: '/repos/acme/shop/deployments', respond: { status: 200, body: JSON.stringify(everything) } });
+    s.addFault({ server: 'github', method: 'GET', path: '/repos/acme/shop/deployments/*/statuses', respond: { status: 200, body: JSON.stringify(statuses) } });
+    const found = await forge.deployments.latestOf(c3, 'staging');
+    expect(found?.id).toBe(newestOfTarget);
+    expect(found?.statuses.map((st) => st.state)).toEqual(['failure', 'in_progress']);
+  });
+
   it('reads statuses from every page (Link to page 2), all newest first', async () => {
     const statuses = Array.from({ length: 130 }, (_, i) => ({ state: i === 129 ? 'success' : 'in_progress', agoMs: (200 - i) * MIN }));
     const { sim: s, forge } = await setup({ deployments: [{ sha: c3, environment: 'staging', agoMs: 300 * MIN, statuses }] });
@@ -327,6 +349,12 @@ describe('reading deployments back: latestOf (stage proof)', () => {
     const statusReads = githubLog(s).filter((e) => e.path.endsWith('/statuses'));
     expect(statusReads).toHaveLength(2);
     expect(statusReads[1]?.path).toMatch(/^\/repositories\/1296269\/deployments\/\d+\/statuses$/);
+  });
+
+  it('throws rather than guess when the statuses run past the page cap (the newest may be unread)', async () => {
+    const statuses = Array.from({ length: 501 }, (_, i) => ({ state: 'in_progress', agoMs: (600 - i) * 1000 }));
+    const { forge } = await setup({ deployments: [{ sha: c3, environment: 'staging', agoMs: 700_000, statuses }] });
+    await expect(forge.deployments.latestOf(c3, 'staging')).rejects.toThrow(/more than 500 statuses; the newest cannot be told/);
   });
 
   it('throws an HttpError 403 when the token may not read deployments', async () => {
