@@ -87,6 +87,9 @@ describe('build-info per project', () => {
     expect(s.service('api', STAGE_ID).projectId).toBe(STAGE_ID);
     expect(s.service('api').projectId).toBe(PROJECT_ID);
     expect(() => s.service('web', 'production')).toThrow(/no service named web in project production/);
+    const viaControl = await request(`${s.urls.control}/services/api?project=stage`);
+    expect(viaControl.body.projectId).toBe(STAGE_ID);
+    expect((await request(`${s.urls.control}/services/api`)).body.projectId).toBe(PROJECT_ID);
   });
 });
 
