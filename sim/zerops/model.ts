@@ -333,7 +333,8 @@ export class ZeropsState {
 
   /**
    * Pre-existing history: oldest first, one hour apart, the newest an hour ago; a version
-   * with `activatedAgoMs` was built just before that activation (older ones earlier still).
+   * with `activatedAgoMs` was built just before that activation. Each version is created
+   * at least an hour before the next (a re-activated old version keeps its old creation).
    */
   private seedVersions(service: Service, specs: VersionSpec[]): void {
     // Without a declared ACTIVE, the newest version without a declared status is the active one.
@@ -344,7 +345,8 @@ export class ZeropsState {
     for (let index = specs.length - 1; index >= 0; index--) {
       const agoMs = specs[index]?.activatedAgoMs;
       const next = createdAt[index + 1];
-      createdAt[index] = Math.min(start - (specs.length - index) * HOUR_MS, next === undefined ? Infinity : next - HOUR_MS, agoMs === undefined ? Infinity : start - agoMs - SEEDED_BUILD_MS);
+      const own = agoMs === undefined ? start - (specs.length - index) * HOUR_MS : start - agoMs - SEEDED_BUILD_MS;
+      createdAt[index] = Math.min(own, next === undefined ? Infinity : next - HOUR_MS);
     }
     specs.forEach((spec, index) => {
       const createdMs = createdAt[index] as number;

@@ -63,6 +63,8 @@ describe('Zerops stage project: activation times', () => {
     // Built before it went live: created precedes the activation, and versions stay in order.
     for (const v of list.body.list) expect(Date.parse(v.created)).toBeLessThan(Date.parse(v.activationDate));
     expect(Date.parse(byStatus.BACKUP.created)).toBeLessThan(Date.parse(byStatus.ACTIVE.created));
+    // The build that made it finished when it went live.
+    expect(agoMin(byStatus.ACTIVE.build.pipelineFinish)).toBe(45);
   });
 
   it('keeps the stage project out of the production token\'s reach', async () => {
