@@ -1,5 +1,6 @@
 // The apps' own build-info endpoints: what each service really serves, which may lag
-// behind (or never follow) what the platform reports as ACTIVE.
+// behind (or never follow) what the platform reports as ACTIVE. `/{hostname}/build-info`
+// finds the first project with that hostname; `/{project}/{hostname}/build-info` one project's.
 import { Router, jsonReply, type Reply } from './http.js';
 import type { Route, SimServer } from './pipeline.js';
 import type { Activation, Service, ZeropsState } from './zerops/model.js';
@@ -47,10 +48,21 @@ export class BuildInfoServer implements SimServer<void> {
     private readonly state: ZeropsState,
     private readonly elapsedMs: () => number,
   ) {
+    // The first project listing the hostname (the old form, kept for single-project worlds).
     this.router.add('GET', '/:hostname/build-info', {
-      handle: (ctx) => this.buildInfo(ctx.params.hostname ?? ''),
+      handle: (ctx) => this.buildInfo(state.servicesByHostname.get(ctx.params.hostname ?? ''), ctx.params.hostname ?? ''),
       service: (params) => state.servicesByHostname.get(params.hostname ?? '')?.hostname,
     });
+    // One project's service (project id or name): hostnames are unique per project only, and stage reuses them.
+    this.router.add('GET', '/:project/:hostname/build-info', {
+      handle: (ctx) => this.buildInfo(this.serviceIn(ctx.params.project, ctx.params.hostname), `${ctx.params.project ?? ''}/${ctx.params.hostname ?? ''}`),
+      service: (params) => this.serviceIn(params.project, params.hostname)?.hostname,
+    });
+  }
+
+  private serviceIn(projectKey: string | undefined, hostname: string | undefined): Service | undefined {
+    const project = this.state.projects.get(projectKey ?? '') ?? [...this.state.projects.values()].find((p) => p.name === projectKey);
+    return project?.serviceByHostname.get(hostname ?? '');
   }
 
   match(method: string, path: string) {
@@ -67,9 +79,8 @@ export class BuildInfoServer implements SimServer<void> {
     return jsonReply(404, { error: 'not found' });
   }
 
-  private buildInfo(hostname: string): Reply {
-    const service = this.state.servicesByHostname.get(hostname);
-    if (!service) return jsonReply(404, { error: `no app named ${hostname}` });
+  private buildInfo(service: Service | undefined, name: string): Reply {
+    if (!service) return jsonReply(404, { error: `no app named ${name}` });
     if (service.buildInfo.unreachable) return jsonReply(503, { error: 'service unavailable' });
     const served = servedActivation(service, this.elapsedMs());
     if (!served) return jsonReply(503, { error: 'no running version' });

@@ -29,7 +29,7 @@ export async function startControlServer(simulator: Simulator, log: RequestLog):
   const router = new Router<ControlHandler>()
     .add('GET', '/log', (_params, _body, query) => jsonReply(200, log.since(intParam(query, 'since', 0))))
     .add('GET', '/state', () => jsonReply(200, simulator.state()))
-    .add('GET', '/services/:hostname', (params) => jsonReply(200, simulator.service(params.hostname ?? '')))
+    .add('GET', '/services/:hostname', (params, _body, query) => jsonReply(200, simulator.service(params.hostname ?? '', query.project || undefined)))
     .add('GET', '/faults', () => jsonReply(200, simulator.state().faults))
     .add('POST', '/faults', (_params, body) => {
       simulator.addFault(objectBody(body) as unknown as FaultSpec);

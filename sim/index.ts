@@ -25,6 +25,8 @@ export type {
   TimelineStep,
   Duration,
   FailPoint,
+  DeploymentSpec,
+  DeploymentStatusSpec,
 } from './scenario.js';
 export { STAMP_VARIABLE } from './zerops/zerops-yaml.js';
 export { githubRateLimitFault, type GithubRateLimitFault } from './forge/rate-limits.js';

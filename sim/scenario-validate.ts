@@ -24,6 +24,8 @@ export const CHECK_CONCLUSIONS = ['success', 'failure', 'neutral', 'cancelled', 
 export const GITHUB_STATUS_STATES = ['error', 'failure', 'pending', 'success'];
 /** Gitea 1.22/1.23 commit-status states (no `skipped`: Actions reports a skipped job as success). */
 export const GITEA_STATUS_STATES = ['error', 'failure', 'pending', 'success', 'warning'];
+/** GitHub deployment status states (REST "Create a deployment status"). */
+export const DEPLOYMENT_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
 export const GITEA_ROLES = ['owner', 'site-admin', 'admin-collaborator', 'reader'];
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
@@ -160,6 +162,10 @@ function checkService(p: Problems, service: unknown, path: string, hostnames: Se
       p.string(version.id, `${at}.id`);
       p.oneOf(version.status, `${at}.status`, SEEDED_VERSION_STATUSES);
       if (version.status === 'ACTIVE') active++;
+      p.millis(version.activatedAgoMs, `${at}.activatedAgoMs`);
+      if (version.activatedAgoMs !== undefined && version.status !== undefined && version.status !== 'ACTIVE' && version.status !== 'BACKUP') {
+        p.add(`${at}.activatedAgoMs`, `a ${String(version.status)} version was never activated`);
+      }
     });
     if (active > 1) p.add(`${path}.versions`, 'at most one version can be ACTIVE');
   }
@@ -214,6 +220,8 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
       else refs[kind].set(ref, target);
     }
   }
+  // Without `branches` the default branch points at the last commit.
+  if (forge.branches === undefined && shas.length > 0) refs.branches.set(typeof forge.defaultBranch === 'string' ? forge.defaultBranch : 'main', shas[shas.length - 1] as string);
   const resolvable = (ref: string): boolean =>
     shas.includes(ref) || refs.branches.has(ref) || refs.tags.has(ref) || (/^[0-9a-f]{7,39}$/.test(ref) && shas.filter((s) => s.startsWith(ref)).length === 1);
 
@@ -228,6 +236,9 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
       p.oneOf(token.role, `${path}.role`, GITEA_ROLES);
       p.boolean(token.seesRepo, `${path}.seesRepo`);
       p.boolean(token.deployments, `${path}.deployments`);
+      p.boolean(token.deploymentsRead, `${path}.deploymentsRead`);
+      if (name === 'gitea' && (token.deployments !== undefined || token.deploymentsRead !== undefined)) p.add(path, 'Gitea has no deployments API; remove deployments/deploymentsRead');
+      if (token.deploymentsRead === false && token.deployments === true) p.add(`${path}.deployments`, 'a token that cannot read deployments cannot write them either (deploymentsRead is false)');
       p.count(token.rateLimit, `${path}.rateLimit`);
     });
   }
@@ -272,7 +283,7 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
     if (forge.subPath !== undefined && (typeof forge.subPath !== 'string' || !/^(\/[A-Za-z0-9._-]+)+$/.test(forge.subPath))) p.add('gitea.subPath', "must look like '/gitea' (no trailing slash)");
     p.boolean(forge.variableNamesExact, 'gitea.variableNamesExact');
     p.boolean(forge.etags, 'gitea.etags');
-    for (const key of ['checkRuns', 'run', 'rules']) if (forge[key] !== undefined) p.add(`gitea.${key}`, 'Gitea has no such API; remove it');
+    for (const key of ['checkRuns', 'run', 'rules', 'deployments']) if (forge[key] !== undefined) p.add(`gitea.${key}`, 'Gitea has no such API; remove it');
     return;
   }
   checkRows('checkRuns', (row, path) => {
@@ -299,6 +310,28 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
     }
   }
   p.count(forge.rateLimit, 'github.rateLimit');
+  if (p.array(forge.deployments, 'github.deployments')) forge.deployments.forEach((d, i) => checkDeployment(p, d, `github.deployments[${i}]`, resolvable));
+}
+
+function checkDeployment(p: Problems, deployment: unknown, path: string, resolvable: (ref: string) => boolean): void {
+  if (!isRecord(deployment)) return p.add(path, 'must be an object');
+  p.string(deployment.sha, `${path}.sha`, true);
+  if (typeof deployment.sha === 'string' && deployment.sha !== '' && !resolvable(deployment.sha)) p.add(`${path}.sha`, 'must be a listed commit, branch, tag or unique short sha');
+  p.string(deployment.environment, `${path}.environment`, true);
+  if (deployment.agoMs === undefined) p.add(`${path}.agoMs`, 'is required (how long before simulator start it was created)');
+  p.millis(deployment.agoMs, `${path}.agoMs`);
+  if (!p.array(deployment.statuses, `${path}.statuses`)) return;
+  deployment.statuses.forEach((status, i) => {
+    const at = `${path}.statuses[${i}]`;
+    if (!isRecord(status)) return p.add(at, 'must be an object');
+    if (status.state === undefined) p.add(`${at}.state`, `is required (one of ${DEPLOYMENT_STATES.join(', ')})`);
+    p.oneOf(status.state, `${at}.state`, DEPLOYMENT_STATES);
+    if (status.agoMs === undefined) p.add(`${at}.agoMs`, 'is required (how long before simulator start it was set)');
+    p.millis(status.agoMs, `${at}.agoMs`);
+    if (typeof status.agoMs === 'number' && typeof deployment.agoMs === 'number' && status.agoMs > deployment.agoMs) {
+      p.add(`${at}.agoMs`, `a status cannot be older than its deployment (${status.agoMs} > ${deployment.agoMs})`);
+    }
+  });
 }
 
 function checkTimeline(p: Problems, row: Json, path: string, checkStep: (step: Json, at: string) => void): void {

@@ -104,6 +104,8 @@ export interface VersionSpec {
   name?: string | null;
   status?: string;
   id?: string;
+  /** ACTIVE/BACKUP only: its `activationDate` is this long before simulator start (default: built and activated over the hour its slot covers). */
+  activatedAgoMs?: number;
 }
 
 export interface DeployBehaviourSpec {
@@ -174,8 +176,13 @@ export interface ForgeTokenSpec {
   role?: GiteaRole;
   /** The token can see the repository (default true); when false every repository route answers 404. */
   seesRepo?: boolean;
-  /** May create deployments (GitHub; default true). */
+  /** May create deployments (GitHub; default: deploymentsRead). */
   deployments?: boolean;
+  /**
+   * May list deployments and their statuses (GitHub `deployments: read`; default true). False
+   * answers those reads 403 `Resource not accessible by integration`, as GitHub does.
+   */
+  deploymentsRead?: boolean;
   /** Primary rate limit for this token (GitHub; default the forge's). */
   rateLimit?: number;
   /** A GitHub Actions GITHUB_TOKEN: all of them share the repository's 1,000 requests an hour. */
@@ -207,6 +214,25 @@ export interface GithubScenario extends ForgeScenario {
   rulesBefore?: number;
   /** Requests per hour per token (default 5000). */
   rateLimit?: number;
+  /** Deployments made before start (e.g. to a staging environment); the action's own appear in the same list. */
+  deployments?: DeploymentSpec[];
+}
+
+export interface DeploymentSpec {
+  /** Any ref naming a listed commit; the deployment's `ref` is this text, its `sha` the commit. */
+  sha: string;
+  environment: string;
+  /** Created this long before simulator start. */
+  agoMs: number;
+  /** Its statuses, in any order; each at most as old as the deployment. */
+  statuses?: DeploymentStatusSpec[];
+}
+
+export interface DeploymentStatusSpec {
+  /** error, failure, inactive, in_progress, queued, pending or success. */
+  state: string;
+  /** Created this long before simulator start. */
+  agoMs: number;
 }
 
 export type GiteaRole = 'owner' | 'site-admin' | 'admin-collaborator' | 'reader';

@@ -30,7 +30,10 @@ export interface SimulatorUrls {
   gitea: string;
   /** Gitea server URL without /api/v1. */
   giteaServer: string;
-  /** Build-info base: `${buildInfo}/{service}/build-info`. */
+  /**
+   * Build-info base: `${buildInfo}/{service}/build-info` (the first project with that hostname)
+   * or `${buildInfo}/{project}/{service}/build-info` (project id or name, e.g. a stage project).
+   */
   buildInfo: string;
   control: string;
 }
@@ -78,7 +81,8 @@ export interface Simulator {
   addCommit(forge: ForgeName, commit: CommitSpec, branch?: string): void;
   /** Points a branch at a commit (null deletes it). */
   setBranch(forge: ForgeName, branch: string, sha: string | null): void;
-  service(hostname: string): ServiceView;
+  /** A service by hostname: in `project` (id or name) when given, else the first project listing it. */
+  service(hostname: string, project?: string): ServiceView;
   /** A JSON snapshot of the whole world (what GET /state on the control server returns). */
   state(): SimulatorSnapshot;
   close(): Promise<void>;
@@ -190,9 +194,11 @@ export async function startSimulator(scenarioOrPath: Scenario | string, options:
       repos[forge].addCommit(commit, branch);
     },
     setBranch: (forge, branch, sha) => repos[forge].setBranch(branch, sha),
-    service: (hostname) => {
-      const service = zerops.servicesByHostname.get(hostname);
-      if (!service) throw new Error(`no service named ${hostname} in the scenario`);
+    service: (hostname, projectKey) => {
+      const project = projectKey === undefined ? undefined : (zerops.projects.get(projectKey) ?? [...zerops.projects.values()].find((p) => p.name === projectKey));
+      if (projectKey !== undefined && !project) throw new Error(`no project ${projectKey} in the scenario`);
+      const service = project ? project.serviceByHostname.get(hostname) : zerops.servicesByHostname.get(hostname);
+      if (!service) throw new Error(`no service named ${hostname} in ${projectKey === undefined ? 'the scenario' : `project ${projectKey}`}`);
       return serviceView(service);
     },
     state: () => ({

@@ -39,6 +39,7 @@ beforeAll(async () => {
       run: { id: 7, checkSuiteId: 70 },
       checkRuns: { [SHA_B]: [{ name: 'test', status: 'completed', conclusion: 'success' }] },
       statuses: { [SHA_B]: [{ context: 'lint', state: 'success' }] },
+      deployments: [{ sha: SHA_B, environment: 'staging', agoMs: 3_600_000, statuses: [{ state: 'in_progress', agoMs: 3_500_000 }, { state: 'success', agoMs: 3_400_000 }] }],
     },
     gitea: {
       owner: 'acme',
@@ -105,7 +106,7 @@ describe('the simulated Zerops API speaks the SDK shapes', () => {
 });
 
 describe('the simulated GitHub API speaks the OpenAPI shapes', () => {
-  test('repository, commit, branch, refs, compare, checks, statuses, run, rules, variable, deployments', async () => {
+  test('repository, commit, branch, refs, compare, checks, statuses, run, rules, variable, deployments (create and list)', async () => {
     const spec = new GithubConformance(loadGithubSpec(GITHUB_SPEC_PATH));
     const headers = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
     const g = (method: string, path: string, body?: unknown): Promise<TrafficRecord> => call('github', sim.urls.github, method, `/repos/acme/shop${path}`, { token: GT, scheme: 'Bearer', body, headers });
@@ -125,12 +126,21 @@ describe('the simulated GitHub API speaks the OpenAPI shapes', () => {
     const deployment = await g('POST', '/deployments', { ref: SHA_B, environment: 'production', auto_merge: false, required_contexts: [], transient_environment: false, production_environment: true, description: 'release' });
     const deploymentId = (deployment.response as { id: number }).id;
     records.push(deployment, await g('POST', `/deployments/${deploymentId}/statuses`, { state: 'in_progress', log_url: 'https://example.com/run/7', description: 'releasing', auto_inactive: true }));
+    // The stage proof reads them back: the seeded staging history and the one just created.
+    records.push(
+      await g('GET', `/deployments?sha=${SHA_B}&environment=staging&per_page=100`),
+      await g('GET', `/deployments?sha=${SHA_B}&environment=production&per_page=100`),
+      await g('GET', `/deployments/${deploymentId}/statuses?per_page=100`),
+    );
+    const seededId = (records.at(-3)?.response as Array<{ id: number }>)[0]?.id;
+    records.push(await g('GET', `/deployments/${seededId}/statuses?per_page=100`));
 
     const coverage = new Coverage('github');
     for (const r of records) checkGithubRecord(spec, r, coverage);
-    expect(records.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 201]);
+    expect(records.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 201, 200, 200, 200, 200]);
+    expect((records.at(-1)?.response as unknown[]).length).toBe(2);
     expect(triage(coverage.violations()).unexpected.map(describeViolation)).toEqual([]);
-    expect(coverage.responsesValidated).toBe(13);
+    expect(coverage.responsesValidated).toBe(17);
   });
 });
 

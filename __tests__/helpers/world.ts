@@ -1,7 +1,7 @@
 // Scenario builders for the end-to-end tests: one production project, a repository
 // whose commits are real (from makeRepo), tokens with recognisable values (so the
 // secret scan can look for them), and inputs that point the bundle at the simulator.
-import type { CheckSpec, FaultSpec, GiteaScenario, Scenario, ServiceSpec, Simulator, StatusSpec, ZeropsScenario } from '../../sim/index.js';
+import type { BuildInfoSpec, CheckSpec, DeploymentSpec, FaultSpec, GiteaScenario, Scenario, ServiceSpec, Simulator, StatusSpec, ZeropsScenario } from '../../sim/index.js';
 
 export const OWNER = 'acme';
 export const REPO = 'shop';
@@ -13,6 +13,29 @@ export const CONTROL_TOKEN = 'ctl_varsToken9876543210fedcbaQRS';
 export const RUN_ID = 4242;
 export const OWN_SUITE = 9000;
 export const DEFAULT_SERVICES = ['api', 'web', 'worker', 'admin'];
+/** The stage project is OTHER_PROJECT_ID, named `staging`; with `stage` it gets this token of its own. */
+export const STAGE_PROJECT_NAME = 'staging';
+export const STAGE_ZEROPS_TOKEN = 'zt-stage-4c7d1e9b02a8f6e35b17';
+export const STAGE_ENVIRONMENT = 'staging';
+const HOUR_MS = 3_600_000;
+
+/**
+ * The stage world (issue 12), for the stage proof. `stage: {}` is a proven stage: every
+ * production hostname runs the target on stage, activated `ageMs` ago, and GitHub has one
+ * `staging` deployment of the target whose `success` is as old. Each field breaks one piece.
+ */
+export interface StageOptions {
+  /** How long the target has been live on stage (activations and the default deployment). Default 1 h. */
+  ageMs?: number;
+  /** Stage hostnames. Default: the production ones. */
+  hostnames?: string[];
+  /** Per stage hostname: another SHA (null = never deployed), another activation age, build-info behaviour. */
+  services?: Record<string, { sha?: string | null; activatedAgoMs?: number; buildInfo?: BuildInfoSpec }>;
+  /** GitHub deployments history; default one `staging` deployment of the target, `success`, `ageMs` old. [] = none. */
+  deployments?: DeploymentSpec[];
+  /** The forge tokens may not read (or write) deployments: 403, as without `deployments: read`. */
+  deploymentsForbidden?: boolean;
+}
 
 export interface WorldOptions {
   /** Real commit SHAs, oldest first; the last is the tip of main. */
@@ -47,6 +70,35 @@ export interface WorldOptions {
   controlBlind?: boolean;
   /** Gitea only: version behaviour, sub-path install, variable-name matching. */
   gitea?: Pick<GiteaScenario, 'version' | 'subPath' | 'variableNamesExact' | 'etags'>;
+  /** A stage world (see StageOptions). Without it the staging project holds one `api` on shas[0] and has no token. */
+  stage?: StageOptions;
+}
+
+function stageServices(o: WorldOptions, stage: StageOptions, target: string): ServiceSpec[] {
+  const ageMs = stage.ageMs ?? HOUR_MS;
+  return (stage.hostnames ?? o.services ?? DEFAULT_SERVICES).map((hostname) => {
+    const own = stage.services?.[hostname] ?? {};
+    const sha = own.sha === undefined ? target : own.sha;
+    return {
+      hostname,
+      ...(sha ? { versions: [{ sha, status: 'ACTIVE', activatedAgoMs: own.activatedAgoMs ?? ageMs }] } : {}),
+      ...(own.buildInfo ? { buildInfo: own.buildInfo } : {}),
+    };
+  });
+}
+
+function stageDeployments(stage: StageOptions, target: string): DeploymentSpec[] {
+  const ageMs = stage.ageMs ?? HOUR_MS;
+  return stage.deployments ?? [{ sha: target, environment: STAGE_ENVIRONMENT, agoMs: ageMs + 120_000, statuses: [{ state: 'in_progress', agoMs: ageMs + 60_000 }, { state: 'success', agoMs: ageMs }] }];
+}
+
+/** Inputs that prove stage every way the world offers (verify URL, stage token + project; add `stage-environment` on GitHub). */
+export function stageInputs(sim: Simulator): Record<string, string> {
+  return {
+    'stage-verify-url': `${sim.urls.buildInfo}/${STAGE_PROJECT_NAME}/{service}/build-info`,
+    'stage-zerops-token': STAGE_ZEROPS_TOKEN,
+    'stage-project-id': OTHER_PROJECT_ID,
+  };
 }
 
 export function world(o: WorldOptions): Scenario {
@@ -63,11 +115,12 @@ export function world(o: WorldOptions): Scenario {
   const commits = o.shas.map((sha, i) => ({ sha, message: `release ${i + 1}` }));
   const seesRepo = !o.controlBlind;
   // Gitea grants variables by role (owner or site admin); an admin collaborator gets 403.
+  const noDeployments = o.stage?.deploymentsForbidden ? { deploymentsRead: false } : {};
   const tokens =
     forge === 'github'
       ? [
-          { value: FORGE_TOKEN, variables: false, jobToken: true },
-          { value: CONTROL_TOKEN, variables: !o.controlForbidden, seesRepo },
+          { value: FORGE_TOKEN, variables: false, jobToken: true, ...noDeployments },
+          { value: CONTROL_TOKEN, variables: !o.controlForbidden, seesRepo, ...noDeployments },
         ]
       : [
           { value: FORGE_TOKEN, role: 'reader' as const },
@@ -89,10 +142,17 @@ export function world(o: WorldOptions): Scenario {
       durationMs: 150,
       pendingMs: 10,
       ...o.zerops,
-      tokens: [{ value: ZEROPS_TOKEN, projects: o.broadToken ? [PROJECT_ID, OTHER_PROJECT_ID] : [PROJECT_ID] }],
+      tokens: [
+        { value: ZEROPS_TOKEN, projects: o.broadToken ? [PROJECT_ID, OTHER_PROJECT_ID] : [PROJECT_ID] },
+        ...(o.stage ? [{ value: STAGE_ZEROPS_TOKEN, projects: [OTHER_PROJECT_ID] }] : []),
+      ],
       projects: [
         { id: PROJECT_ID, name: 'production', services: [...services, ...(o.extraServices ?? [])] },
-        { id: OTHER_PROJECT_ID, name: 'staging', services: [{ hostname: 'api', versions: [{ sha: o.shas[0] as string }] }] },
+        {
+          id: OTHER_PROJECT_ID,
+          name: STAGE_PROJECT_NAME,
+          services: o.stage ? stageServices(o, o.stage, target) : [{ hostname: 'api', versions: [{ sha: o.shas[0] as string }] }],
+        },
       ],
     },
     faults: o.faults ?? [],
@@ -110,6 +170,7 @@ export function world(o: WorldOptions): Scenario {
       },
       statuses: o.statuses ? { [checked]: o.statuses } : {},
       rules: o.rules ?? {},
+      ...(o.stage ? { deployments: stageDeployments(o.stage, target) } : {}),
     };
   } else {
     scenario.gitea = {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { githubRateLimitFault, sha, startSimulator, type GithubScenario, type Simulator } from '../../sim/index.js';
 import type { RunContext } from '../../src/forge/context.js';
 import { GitHubForge } from '../../src/forge/github.js';
-import { HttpError } from '../../src/http/errors.js';
+import { HttpError, isHttpStatus } from '../../src/http/errors.js';
 import { fakeClock, recordingLogger } from '../helpers/fakes.js';
 import { forgeClients } from '../helpers/forge-clients.js';
 import { waitForChecks } from '../../src/gates/checks.js';
@@ -265,5 +265,115 @@ describe('deployment records (m7)', () => {
     expect(id).not.toBeNull();
     await recordDeploymentEnd(forge, { deploymentId: id, stop: null, records: [] } as unknown as RunFacts, log);
     expect(s.state().github.deployments.map((d) => d.statuses)).toEqual([['success']]);
+  });
+});
+
+describe('reading deployments back: latestOf (stage proof)', () => {
+  const MIN = 60_000;
+
+  it('answers null when the SHA has no deployment to the environment (other SHAs and environments do not count)', async () => {
+    const { forge } = await setup({
+      deployments: [
+        { sha: c2, environment: 'staging', agoMs: 60 * MIN, statuses: [{ state: 'success', agoMs: 59 * MIN }] },
+        { sha: c3, environment: 'production', agoMs: 30 * MIN, statuses: [{ state: 'success', agoMs: 29 * MIN }] },
+      ],
+    });
+    expect(await forge.deployments.latestOf(c3, 'staging')).toBeNull();
+  });
+
+  it('reads one deployment with its statuses, newest first, with their times', async () => {
+    const started = Date.now();
+    const { sim: s, forge } = await setup({
+      deployments: [{ sha: 'main', environment: 'staging', agoMs: 90 * MIN, statuses: [{ state: 'in_progress', agoMs: 89 * MIN }, { state: 'success', agoMs: 80 * MIN }] }],
+    });
+    const found = await forge.deployments.latestOf(c3, 'staging');
+    expect(found).not.toBeNull();
+    expect(found?.sha).toBe(c3);
+    expect(found?.environment).toBe('staging');
+    expect(found?.url).toBe(`${s.urls.github}/repos/acme/shop/deployments/${found?.id}`);
+    expect(found?.statuses.map((st) => st.state)).toEqual(['success', 'in_progress']);
+    const ageMin = (iso: string | undefined) => Math.round((started - Date.parse(iso ?? '')) / MIN);
+    expect(ageMin(found?.createdAt)).toBe(90);
+    expect(found?.statuses.map((st) => ageMin(st.createdAt))).toEqual([80, 89]);
+    const reads = githubLog(s).filter((e) => e.method === 'GET' && e.path.includes('/deployments'));
+    expect(reads[0]?.query).toMatchObject({ sha: c3, environment: 'staging', per_page: '100' });
+  });
+
+  it('picks the newest of several deployments of the SHA, including one the action created', async () => {
+    const { forge } = await setup({
+      deployments: [
+        { sha: c3, environment: 'staging', agoMs: 120 * MIN, statuses: [{ state: 'success', agoMs: 119 * MIN }] },
+        { sha: c3, environment: 'staging', agoMs: 40 * MIN, statuses: [{ state: 'failure', agoMs: 39 * MIN }] },
+        { sha: c3, environment: 'staging', agoMs: 60 * MIN, statuses: [{ state: 'success', agoMs: 59 * MIN }] },
+      ],
+    });
+    const seeded = await forge.deployments.latestOf(c3, 'staging');
+    expect(seeded?.statuses.map((st) => st.state)).toEqual(['failure']);
+    const created = await forge.deployments.create({ sha: c3, environment: 'staging', description: 'redeploy' });
+    await forge.deployments.status(created, { state: 'success', description: 'done', logUrl: 'https://ci.example/run/1' });
+    const latest = await forge.deployments.latestOf(c3, 'staging');
+    expect(latest?.id).toBe(created);
+    expect(latest?.statuses).toEqual([expect.objectContaining({ state: 'success', logUrl: 'https://ci.example/run/1' })]);
+  });
+
+  it('takes the highest id as newest whatever order the server lists, and re-applies the sha/environment filter', async () => {
+    const { sim: s, forge } = await setup({
+      deployments: [
+        { sha: c3, environment: 'staging', agoMs: 90 * MIN, statuses: [{ state: 'success', agoMs: 89 * MIN }] },
+        { sha: c3, environment: 'staging', agoMs: 30 * MIN, statuses: [{ state: 'in_progress', agoMs: 29 * MIN }, { state: 'failure', agoMs: 28 * MIN }] },
+        { sha: c2, environment: 'staging', agoMs: 5 * MIN },
+        { sha: c3, environment: 'qa', agoMs: 4 * MIN },
+      ],
+    });
+    type Row = { id: number; sha: string; environment: string };
+    const read = async (path: string) => (await fetch(`${s.urls.github}/repos/acme/shop${path}`, { headers: { authorization: `Bearer ${JOB}` } })).json() as Promise<Row[]>;
+    // Oldest first, with rows the filter should have dropped: as if the server ignored order and filters.
+    const everything = (await read('/deployments')).reverse();
+    const newestOfTarget = Math.max(...everything.filter((d) => d.sha === c3 && d.environment === 'staging').map((d) => d.id));
+    const statuses = (await read(`/deployments/${newestOfTarget}/statuses`)).reverse();
+    s.addFault({ server: 'github', method: 'GET', path: '/repos/acme/shop/deployments', respond: { status: 200, body: JSON.stringify(everything) } });
+    s.addFault({ server: 'github', method: 'GET', path: '/repos/acme/shop/deployments/*/statuses', respond: { status: 200, body: JSON.stringify(statuses) } });
+    const found = await forge.deployments.latestOf(c3, 'staging');
+    expect(found?.id).toBe(newestOfTarget);
+    expect(found?.statuses.map((st) => st.state)).toEqual(['failure', 'in_progress']);
+  });
+
+  it('reads statuses from every page (Link to page 2), all newest first', async () => {
+    const statuses = Array.from({ length: 130 }, (_, i) => ({ state: i === 129 ? 'success' : 'in_progress', agoMs: (200 - i) * MIN }));
+    const { sim: s, forge } = await setup({ deployments: [{ sha: c3, environment: 'staging', agoMs: 300 * MIN, statuses }] });
+    const found = await forge.deployments.latestOf(c3, 'staging');
+    expect(found?.statuses).toHaveLength(130);
+    expect(found?.statuses[0]?.state).toBe('success');
+    const ids = found?.statuses.map((st) => st.id) ?? [];
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const statusReads = githubLog(s).filter((e) => e.path.endsWith('/statuses'));
+    expect(statusReads).toHaveLength(2);
+    expect(statusReads[1]?.path).toMatch(/^\/repositories\/1296269\/deployments\/\d+\/statuses$/);
+  });
+
+  it('throws rather than guess when the statuses run past the page cap (the newest may be unread)', async () => {
+    const statuses = Array.from({ length: 501 }, (_, i) => ({ state: 'in_progress', agoMs: (600 - i) * 1000 }));
+    const { forge } = await setup({ deployments: [{ sha: c3, environment: 'staging', agoMs: 700_000, statuses }] });
+    await expect(forge.deployments.latestOf(c3, 'staging')).rejects.toThrow(/more than 500 statuses; the newest cannot be told/);
+  });
+
+  it('throws an HttpError 403 when the token may not read deployments', async () => {
+    const { forge } = await setup({
+      deployments: [{ sha: c3, environment: 'staging', agoMs: 60 * MIN, statuses: [{ state: 'success', agoMs: 59 * MIN }] }],
+      tokens: [{ value: JOB, jobToken: true, deploymentsRead: false }, { value: CONTROL, variables: true }],
+    });
+    const err = await forge.deployments.latestOf(c3, 'staging').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect(isHttpStatus(err, 403)).toBe(true);
+    expect((err as HttpError).message).toMatch(/Resource not accessible by integration/);
+  });
+
+  it('throws an HttpError 404 when the repository is not there for the token', async () => {
+    const { forge } = await setup({
+      deployments: [{ sha: c3, environment: 'staging', agoMs: 60 * MIN }],
+      tokens: [{ value: JOB, jobToken: true, seesRepo: false }, { value: CONTROL, variables: true }],
+    });
+    const err = await forge.deployments.latestOf(c3, 'staging').catch((e: unknown) => e);
+    expect(isHttpStatus(err, 404)).toBe(true);
   });
 });

@@ -7,7 +7,8 @@ import { conditional } from './conditional.js';
 import type { Commit } from './graph.js';
 import { fullRepository, githubApp, simpleUser, workflowRunDetails, type GithubBases, type RepoIdentity } from './github-shapes.js';
 import { pageHeaders, readPage, slicePage, type PagingRules } from './paging.js';
-import type { ForgeRepo, ForgeToken } from './repo.js';
+import type { Deployment, DeploymentStatus, ForgeRepo, ForgeToken } from './repo.js';
+import { DEPLOYMENT_STATES as DEPLOYMENT_STATE_NAMES } from '../scenario-validate.js';
 
 const PAGING: PagingRules = { sizeParam: 'per_page', defaultSize: 30, maxSize: 100 };
 /** The repository's id: GitHub's Link headers name /repositories/{id}/…, not owner/name. */
@@ -15,7 +16,7 @@ const REPOSITORY_ID = 1_296_269;
 /** Every GITHUB_TOKEN of one repository shares this many requests an hour (docs: rate limits, GITHUB_TOKEN). */
 export const JOB_TOKEN_RATE_LIMIT = 1000;
 const DOCS = 'https://docs.github.com/rest';
-const DEPLOYMENT_STATES = new Set(['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success']);
+const DEPLOYMENT_STATES = new Set(DEPLOYMENT_STATE_NAMES);
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -82,7 +83,9 @@ export class GithubApi implements SimServer<ForgeToken> {
     route('GET', '/branches', (ctx) => this.refList(ctx, this.repo.graph.branches, (name) => ({ protected: this.repo.rules.has(name) })));
     route('GET', '/branches/*branch', (ctx) => this.branch(ctx));
     route('GET', '/tags', (ctx) => this.refList(ctx, this.repo.graph.tags, (name) => this.tagExtras(name)));
+    route('GET', '/deployments', (ctx, token) => this.listDeployments(ctx, token));
     route('POST', '/deployments', (ctx, token) => this.createDeployment(ctx, token));
+    route('GET', '/deployments/:deploymentId/statuses', (ctx, token) => this.listDeploymentStatuses(ctx, token));
     route('POST', '/deployments/:deploymentId/statuses', (ctx, token) => this.createDeploymentStatus(ctx, token));
   }
 
@@ -433,32 +436,14 @@ export class GithubApi implements SimServer<ForgeToken> {
     const deployment = this.repo.createDeployment({
       sha: commit.sha,
       ref,
+      task: typeof body.task === 'string' && body.task !== '' ? body.task : 'deploy',
       environment,
       description: typeof body.description === 'string' ? body.description : null,
       payload: body.payload ?? {},
       productionEnvironment: typeof body.production_environment === 'boolean' ? body.production_environment : environment === 'production',
       transientEnvironment: body.transient_environment === true,
     });
-    const url = `${this.apiRepoUrl}/deployments/${deployment.id}`;
-    return jsonReply(201, {
-      url,
-      id: deployment.id,
-      node_id: `DE_${deployment.id}`,
-      sha: deployment.sha,
-      ref: deployment.ref,
-      task: 'deploy',
-      payload: deployment.payload,
-      original_environment: environment,
-      environment,
-      description: deployment.description,
-      creator: simpleUser(this.bases, 'github-actions[bot]', 41_898_282, 'Bot'),
-      created_at: deployment.createdAt,
-      updated_at: deployment.createdAt,
-      statuses_url: `${url}/statuses`,
-      repository_url: this.apiRepoUrl,
-      transient_environment: deployment.transientEnvironment,
-      production_environment: deployment.productionEnvironment,
-    });
+    return jsonReply(201, this.deploymentJson(deployment));
   }
 
   private createDeploymentStatus(ctx: RequestContext, token: ForgeToken): Reply {
@@ -469,15 +454,65 @@ export class GithubApi implements SimServer<ForgeToken> {
     const state = typeof body.state === 'string' ? body.state : '';
     if (!DEPLOYMENT_STATES.has(state)) throw githubError(422, `Invalid request.\n\n${JSON.stringify(state)} is not a valid deployment state.`);
     const text = (field: string): string => (typeof body[field] === 'string' ? (body[field] as string) : '');
-    const status = this.repo.addDeploymentStatus(deployment, { state, description: text('description'), environmentUrl: text('environment_url'), logUrl: text('log_url') });
+    const status = this.repo.addDeploymentStatus(deployment, { state, environment: text('environment') || deployment.environment, description: text('description'), environmentUrl: text('environment_url'), logUrl: text('log_url') });
+    return jsonReply(201, this.deploymentStatusJson(deployment, status));
+  }
+
+  /** Newest first (GitHub documents this order); filters match exactly. */
+  private listDeployments(ctx: RequestContext, token: ForgeToken): Reply {
+    if (!token.deploymentsRead) throw githubError(403, 'Resource not accessible by integration');
+    const { sha, ref, task, environment } = ctx.query;
+    const rows = [...this.repo.deployments.values()]
+      .filter((d) => (sha === undefined || d.sha === sha) && (ref === undefined || d.ref === ref) && (task === undefined || d.task === task) && (environment === undefined || d.environment === environment))
+      .sort((a, b) => b.id - a.id);
+    const page = readPage(ctx.query, PAGING);
+    return jsonReply(200, slicePage(rows, page).map((d) => this.deploymentJson(d)), this.paged(ctx, rows.length, page));
+  }
+
+  private listDeploymentStatuses(ctx: RequestContext, token: ForgeToken): Reply {
+    if (!token.deploymentsRead) throw githubError(403, 'Resource not accessible by integration');
+    const deployment = this.repo.deployments.get(Number(ctx.params.deploymentId));
+    if (!deployment) throw githubError(404, 'Not Found');
+    const rows = [...deployment.statuses].sort((a, b) => b.id - a.id);
+    const page = readPage(ctx.query, PAGING);
+    return jsonReply(200, slicePage(rows, page).map((s) => this.deploymentStatusJson(deployment, s)), this.paged(ctx, rows.length, page));
+  }
+
+  /** Schema deployment. `updated_at` follows the newest status (assumed; GitHub does not document it). */
+  private deploymentJson(deployment: Deployment): Record<string, unknown> {
     const url = `${this.apiRepoUrl}/deployments/${deployment.id}`;
-    return jsonReply(201, {
+    const newest = deployment.statuses[deployment.statuses.length - 1];
+    return {
+      url,
+      id: deployment.id,
+      node_id: `DE_${deployment.id}`,
+      sha: deployment.sha,
+      ref: deployment.ref,
+      task: deployment.task,
+      payload: deployment.payload,
+      original_environment: deployment.environment,
+      environment: deployment.environment,
+      description: deployment.description,
+      creator: simpleUser(this.bases, 'github-actions[bot]', 41_898_282, 'Bot'),
+      created_at: deployment.createdAt,
+      updated_at: newest?.createdAt ?? deployment.createdAt,
+      statuses_url: `${url}/statuses`,
+      repository_url: this.apiRepoUrl,
+      transient_environment: deployment.transientEnvironment,
+      production_environment: deployment.productionEnvironment,
+    };
+  }
+
+  /** Schema deployment-status. */
+  private deploymentStatusJson(deployment: Deployment, status: DeploymentStatus): Record<string, unknown> {
+    const url = `${this.apiRepoUrl}/deployments/${deployment.id}`;
+    return {
       url: `${url}/statuses/${status.id}`,
       id: status.id,
       node_id: `DES_${status.id}`,
-      state,
+      state: status.state,
       description: status.description,
-      environment: text('environment') || deployment.environment,
+      environment: status.environment,
       target_url: status.logUrl,
       log_url: status.logUrl,
       environment_url: status.environmentUrl,
@@ -486,6 +521,6 @@ export class GithubApi implements SimServer<ForgeToken> {
       deployment_url: url,
       repository_url: this.apiRepoUrl,
       creator: simpleUser(this.bases, 'github-actions[bot]', 41_898_282, 'Bot'),
-    });
+    };
   }
 }

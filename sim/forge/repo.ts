@@ -1,7 +1,7 @@
 // One simulated repository on a forge: commit graph, checks, Actions variables, tokens,
 // and (GitHub) workflow run, rulesets and deployments.
 import type { Scheduler } from '../scheduler.js';
-import type { CommitSpec, ForgeScenario, GiteaRole, GiteaScenario, GithubScenario } from '../scenario.js';
+import type { CommitSpec, DeploymentSpec, DeploymentStatusSpec, ForgeScenario, GiteaRole, GiteaScenario, GithubScenario } from '../scenario.js';
 import { CheckBoard } from './checks.js';
 import { CommitGraph, type Commit } from './graph.js';
 
@@ -15,7 +15,10 @@ export interface ForgeToken {
   role: GiteaRole;
   /** False: the repository does not exist for this token (404 everywhere). */
   seesRepo: boolean;
+  /** May create deployments and their statuses. */
   deployments: boolean;
+  /** May list deployments and their statuses (`deployments: read`). */
+  deploymentsRead: boolean;
   rateLimit: number;
   remaining: number;
   /** GITHUB_TOKEN: spends the repository's shared budget instead of its own. */
@@ -32,6 +35,7 @@ export interface Variable {
 export interface DeploymentStatus {
   id: number;
   state: string;
+  environment: string;
   description: string;
   environmentUrl: string;
   logUrl: string;
@@ -42,12 +46,14 @@ export interface Deployment {
   id: number;
   sha: string;
   ref: string;
+  task: string;
   environment: string;
   description: string | null;
   payload: unknown;
   productionEnvironment: boolean;
   transientEnvironment: boolean;
   createdAt: string;
+  /** Oldest first (ids ascending). */
   statuses: DeploymentStatus[];
 }
 
@@ -125,7 +131,9 @@ export class ForgeRepo {
         variables: spec.variables ?? false,
         role: spec.role ?? 'reader',
         seesRepo: spec.seesRepo ?? true,
-        deployments: spec.deployments ?? true,
+        // Writing deployments implies reading them; a token without read cannot write either.
+        deployments: spec.deployments ?? spec.deploymentsRead ?? true,
+        deploymentsRead: spec.deploymentsRead ?? true,
         rateLimit,
         remaining: rateLimit,
         jobToken: spec.jobToken ?? false,
@@ -135,6 +143,7 @@ export class ForgeRepo {
     for (const [branch, contexts] of Object.entries(github.rules ?? {})) this.rules.set(branch, [...contexts]);
     for (const [branch, contexts] of Object.entries(scenario.protection ?? {})) this.protection.set(branch, [...contexts]);
     this.rulesBefore = github.rulesBefore ?? 0;
+    this.seedDeployments(github.deployments ?? []);
     this.run = github.run
       ? { id: github.run.id, checkSuiteId: github.run.checkSuiteId, headSha: github.run.headSha ?? this.headOf(this.defaultBranch) ?? null, status: github.run.status ?? 'in_progress' }
       : null;
@@ -192,15 +201,38 @@ export class ForgeRepo {
     this.graph.branches.set(name, this.mustResolve(sha).sha);
   }
 
-  createDeployment(fields: Omit<Deployment, 'id' | 'createdAt' | 'statuses'>): Deployment {
-    const deployment: Deployment = { ...fields, id: this.nextDeploymentId++, createdAt: this.scheduler.nowIso(), statuses: [] };
+  createDeployment(fields: Omit<Deployment, 'id' | 'createdAt' | 'statuses'>, createdAt = this.scheduler.nowIso()): Deployment {
+    const deployment: Deployment = { ...fields, id: this.nextDeploymentId++, createdAt, statuses: [] };
     this.deployments.set(deployment.id, deployment);
     return deployment;
   }
 
-  addDeploymentStatus(deployment: Deployment, fields: Omit<DeploymentStatus, 'id' | 'createdAt'>): DeploymentStatus {
-    const status: DeploymentStatus = { ...fields, id: this.nextDeploymentStatusId++, createdAt: this.scheduler.nowIso() };
+  addDeploymentStatus(deployment: Deployment, fields: Omit<DeploymentStatus, 'id' | 'createdAt'>, createdAt = this.scheduler.nowIso()): DeploymentStatus {
+    const status: DeploymentStatus = { ...fields, id: this.nextDeploymentStatusId++, createdAt };
     deployment.statuses.push(status);
     return status;
+  }
+
+  /**
+   * Deployments made before the simulator started (e.g. by the stage pipeline), created
+   * `agoMs` before start. Ids grow with time, as on GitHub: the oldest gets the lowest id.
+   */
+  private seedDeployments(specs: DeploymentSpec[]): void {
+    const past = (agoMs: number): string => new Date(this.scheduler.startedWallMs - agoMs).toISOString();
+    const byAge = [...specs].sort((a, b) => b.agoMs - a.agoMs);
+    const statuses: Array<{ deployment: Deployment; spec: DeploymentStatusSpec }> = [];
+    for (const spec of byAge) {
+      const commit = this.mustResolve(spec.sha);
+      const deployment = this.createDeployment(
+        { sha: commit.sha, ref: spec.sha, task: 'deploy', environment: spec.environment, description: null, payload: {}, productionEnvironment: spec.environment === 'production', transientEnvironment: false },
+        past(spec.agoMs),
+      );
+      for (const status of spec.statuses ?? []) statuses.push({ deployment, spec: status });
+    }
+    // Status ids are global on GitHub too: number them across deployments in time order.
+    statuses.sort((a, b) => b.spec.agoMs - a.spec.agoMs);
+    for (const { deployment, spec } of statuses) {
+      this.addDeploymentStatus(deployment, { state: spec.state, environment: deployment.environment, description: '', environmentUrl: '', logUrl: '' }, past(spec.agoMs));
+    }
   }
 }

@@ -210,6 +210,8 @@ function productionShapeOf(spec: ServiceSpec, typeName: string, category: string
 }
 
 const HOUR_MS = 3_600_000;
+/** How long a seeded version's build took: it is activated this long after it was created. */
+const SEEDED_BUILD_MS = 180_000;
 const isHexSha = /^[0-9a-f]{7,40}$/i;
 
 /** The served SHA a version name implies: the name itself when it looks like a commit. */
@@ -232,7 +234,7 @@ export interface ZeropsOptions {
 export class ZeropsState {
   readonly projects = new Map<string, Project>();
   readonly services = new Map<string, Service>();
-  /** Build-info and `service()` address services by hostname: the first project listing it wins. */
+  /** `/{hostname}/build-info` and `service(hostname)` without a project: the first project listing it wins. */
   readonly servicesByHostname = new Map<string, Service>();
   readonly versions = new Map<string, Version>();
   readonly processes = new Map<string, Process>();
@@ -349,13 +351,25 @@ export class ZeropsState {
     this.seedVersions(service, spec.versions ?? []);
   }
 
-  /** Pre-existing history: oldest first, one hour apart, the newest an hour ago. */
+  /**
+   * Pre-existing history: oldest first, one hour apart, the newest an hour ago; a version
+   * with `activatedAgoMs` was built just before that activation. Each version is created
+   * at least an hour before the next (a re-activated old version keeps its old creation).
+   */
   private seedVersions(service: Service, specs: VersionSpec[]): void {
     // Without a declared ACTIVE, the newest version without a declared status is the active one.
     const declaredActive = specs.findIndex((spec) => spec.status === 'ACTIVE');
     const activeIndex = declaredActive >= 0 ? declaredActive : specs.map((spec) => spec.status).lastIndexOf(undefined);
+    const start = this.scheduler.startedWallMs;
+    const createdAt: number[] = [];
+    for (let index = specs.length - 1; index >= 0; index--) {
+      const agoMs = specs[index]?.activatedAgoMs;
+      const next = createdAt[index + 1];
+      const own = agoMs === undefined ? start - (specs.length - index) * HOUR_MS : start - agoMs - SEEDED_BUILD_MS;
+      createdAt[index] = Math.min(own, next === undefined ? Infinity : next - HOUR_MS);
+    }
     specs.forEach((spec, index) => {
-      const createdMs = this.scheduler.startedWallMs - (specs.length - index) * HOUR_MS;
+      const createdMs = createdAt[index] as number;
       const at = (offsetMs: number): string => new Date(createdMs + offsetMs).toISOString();
       const status = (spec.status ?? (index === activeIndex ? 'ACTIVE' : 'BACKUP')) as AppVersionStatus;
       const name = spec.name === undefined ? (spec.sha ?? null) : spec.name;
@@ -365,9 +379,12 @@ export class ZeropsState {
       // Seeded history was released by this tool: its run env carries the stamped SHA.
       if (version.servedSha) version.userData = [{ key: STAMP_VARIABLE, content: version.servedSha, type: 'ENV' }];
       version.deployRequested = true;
-      version.lastUpdate = at(180_000);
-      version.build = { pipelineStart: at(0), pipelineFinish: at(180_000), pipelineFailed: null, startDate: at(10_000), endDate: at(120_000) };
-      if (status === 'ACTIVE' || status === 'BACKUP') version.activationDate = at(180_000);
+      version.lastUpdate = at(SEEDED_BUILD_MS);
+      version.build = { pipelineStart: at(0), pipelineFinish: at(SEEDED_BUILD_MS), pipelineFailed: null, startDate: at(10_000), endDate: at(120_000) };
+      if (status === 'ACTIVE' || status === 'BACKUP') {
+        version.activationDate = spec.activatedAgoMs === undefined ? at(SEEDED_BUILD_MS) : new Date(start - spec.activatedAgoMs).toISOString();
+        version.lastUpdate = version.activationDate;
+      }
       this.seedBuildProcess(service, version, at);
       if (status === 'ACTIVE') {
         service.activeVersion = version;
@@ -384,7 +401,7 @@ export class ZeropsState {
     process.status = version.status === 'CANCELLED' ? 'CANCELED' : failed ? 'FAILED' : 'FINISHED';
     process.created = at(0);
     process.started = at(5_000);
-    process.finished = at(180_000);
+    process.finished = at(SEEDED_BUILD_MS);
     process.lastUpdate = process.finished;
     process.ready = true;
     process.cancelable = false;

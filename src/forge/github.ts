@@ -8,7 +8,7 @@ import type { RunContext } from './context.js';
 import { followLinks } from './paging.js';
 import { RestForge, type GetOptions } from './rest-forge.js';
 import { checkRunState, commitStatusState } from './states.js';
-import type { BranchRequirements, CheckRow, DeploymentRecorder, Forge, NamedRef, VariableRead } from './types.js';
+import type { BranchRequirements, CheckRow, DeploymentRecorder, Forge, NamedRef, StageDeployment, VariableRead } from './types.js';
 import { readVariableWith } from './variables.js';
 
 type Schemas = components['schemas'];
@@ -27,11 +27,14 @@ const RULE_CHECK = fieldOf<Schemas['repository-rule-params-status-check-configur
 const COMPARISON = fieldOf<Schemas['commit-comparison']>();
 const WORKFLOW_RUN = fieldOf<Schemas['workflow-run']>();
 const DEPLOYMENT = fieldOf<Schemas['deployment']>();
+const DEPLOYMENT_STATUS = fieldOf<Schemas['deployment-status']>();
 const APP = fieldOf<NonNullable<Schemas['integration']>>();
 
 const PER_PAGE = 100;
 const MAX_CHECK_PAGES = 50;
 const MAX_RULE_PAGES = 10;
+/** Deployments of one SHA to one environment, and statuses of one deployment: more is not a real history. */
+const MAX_DEPLOYMENT_PAGES = 5;
 /** GitHub answers a renamed repository or branch with a redirect, which undici does not follow. */
 const REDIRECTS = [301, 302, 307, 308];
 const HEADERS = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
@@ -43,7 +46,7 @@ export class GitHubForge extends RestForge implements Forge {
 
   constructor(ctx: RunContext, api: HttpClient, control: HttpClient | null, onWarning: (message: string) => void) {
     super(ctx, api, control, onWarning, HEADERS);
-    this.deployments = new GitHubDeployments(this.path(''), api);
+    this.deployments = new GitHubDeployments(this.path(''), api, (rest, what, query, rows, signal) => this.list(rest, what, query, rows, MAX_DEPLOYMENT_PAGES, { signal }));
   }
 
   async resolveRef(ref: string): Promise<string | null> {
@@ -99,7 +102,7 @@ export class GitHubForge extends RestForge implements Forge {
    * Every page of a GitHub list, following the `Link` header's rel="next" (its URL may name
    * /repositories/{id}/…); stops when there is none. Next URLs must stay on the API origin.
    */
-  private async list<T>(rest: string, what: string, query: Record<string, string | number>, rows: (data: unknown) => T[], maxPages: number, extra: { conditional?: boolean; maxRateLimitWaitMs?: number } = {}) {
+  private async list<T>(rest: string, what: string, query: Record<string, string | number>, rows: (data: unknown) => T[], maxPages: number, extra: { conditional?: boolean; maxRateLimitWaitMs?: number; signal?: AbortSignal } = {}) {
     return followLinks(this.ctx.apiUrl, this.path(rest), { ...query, per_page: PER_PAGE }, maxPages, async (url, q) => {
       const res = await this.send({ method: 'GET', url, what, headers: HEADERS, query: q, ...extra });
       return { items: rows(res.data), link: res.headers.link };
@@ -197,6 +200,24 @@ export class GitHubForge extends RestForge implements Forge {
   }
 }
 
+function deploymentId(d: Json): number {
+  const id = optNum(d, DEPLOYMENT('id'));
+  if (id === null) throw new Error('a deployment in the list had no id');
+  return id;
+}
+
+function deploymentStatus(r: Json): StageDeployment['statuses'][number] {
+  const id = optNum(r, DEPLOYMENT_STATUS('id'));
+  if (id === null) throw new Error('a deployment status had no id');
+  return {
+    id,
+    state: reqStr(r, DEPLOYMENT_STATUS('state'), 'deployment status'),
+    createdAt: reqStr(r, DEPLOYMENT_STATUS('created_at'), 'deployment status'),
+    // log_url is the newer name; target_url its older alias.
+    logUrl: optStr(r, DEPLOYMENT_STATUS('log_url')) || optStr(r, DEPLOYMENT_STATUS('target_url')) || null,
+  };
+}
+
 function namedRef(o: Json): NamedRef {
   return { name: reqStr(o, 'name', 'ref'), sha: reqStr(obj(o.commit, 'ref commit'), 'sha', 'ref commit').toLowerCase() };
 }
@@ -248,11 +269,42 @@ function statusRow(r: Json): CheckRow {
   };
 }
 
+/** Every page of a repository list (Link paging, same-origin redirects, the forge's headers), up to a cap. */
+type ListReader = <T>(rest: string, what: string, query: Record<string, string | number>, rows: (data: unknown) => T[], signal?: AbortSignal) => Promise<{ items: T[]; complete: boolean }>;
+
 class GitHubDeployments implements DeploymentRecorder {
   constructor(
     private readonly base: string,
     private readonly api: HttpClient,
+    private readonly list: ListReader,
   ) {}
+
+  /**
+   * The deployment list is filtered by sha and environment; the newest is the highest id (the
+   * documented newest-first order is not relied on). A list cut off at the page cap throws:
+   * the newest row could be on a page not read.
+   */
+  async latestOf(sha: string, environment: string, signal?: AbortSignal): Promise<StageDeployment | null> {
+    const what = `list the ${environment} deployments of ${sha.slice(0, 7)}`;
+    const found = await this.list('/deployments', what, { sha, environment }, (data) => arr(data, 'deployments').map((d) => obj(d, 'deployment')), signal);
+    if (!found.complete) throw new Error(`${what}: more than ${MAX_DEPLOYMENT_PAGES * PER_PAGE} deployments; the newest cannot be told`);
+    // The filters are re-applied in case a server ignores one; environment names are case-insensitive on GitHub.
+    const rows = found.items.filter((d) => optStr(d, DEPLOYMENT('sha'))?.toLowerCase() === sha.toLowerCase() && optStr(d, DEPLOYMENT('environment'))?.toLowerCase() === environment.toLowerCase());
+    const newest = rows.reduce<Json | null>((best, d) => (best === null || deploymentId(d) > deploymentId(best) ? d : best), null);
+    if (newest === null) return null;
+    const id = deploymentId(newest);
+    const statusWhat = `list the statuses of deployment ${id}`;
+    const statuses = await this.list(`/deployments/${id}/statuses`, statusWhat, {}, (data) => arr(data, 'deployment statuses').map((r) => deploymentStatus(obj(r, 'deployment status'))), signal);
+    if (!statuses.complete) throw new Error(`${statusWhat}: more than ${MAX_DEPLOYMENT_PAGES * PER_PAGE} statuses; the newest cannot be told`);
+    return {
+      id,
+      sha: reqStr(newest, DEPLOYMENT('sha'), 'deployment').toLowerCase(),
+      environment: reqStr(newest, DEPLOYMENT('environment'), 'deployment'),
+      createdAt: reqStr(newest, DEPLOYMENT('created_at'), 'deployment'),
+      url: optStr(newest, DEPLOYMENT('url')),
+      statuses: statuses.items.sort((a, b) => b.id - a.id),
+    };
+  }
 
   async create(input: { sha: string; environment: string; description: string }): Promise<number> {
     const res = await this.api.send({

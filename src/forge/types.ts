@@ -48,9 +48,22 @@ export interface NamedRef {
   sha: string;
 }
 
+/** One GitHub deployment as read back (the stage proof). */
+export interface StageDeployment {
+  id: number;
+  sha: string;
+  environment: string;
+  createdAt: string;
+  url: string | null;
+  /** Newest first (by id). */
+  statuses: Array<{ id: number; state: string; createdAt: string; logUrl: string | null }>;
+}
+
 export interface DeploymentRecorder {
   create(input: { sha: string; environment: string; description: string }): Promise<number>;
   status(id: number, input: { state: 'in_progress' | 'success' | 'failure' | 'inactive'; logUrl?: string; description: string }, signal?: AbortSignal): Promise<void>;
+  /** The newest deployment of `sha` to `environment` with its statuses; null when there is none. Throws HttpError on 403/404/5xx (the caller refuses). */
+  latestOf(sha: string, environment: string, signal?: AbortSignal): Promise<StageDeployment | null>;
 }
 
 export interface Forge {

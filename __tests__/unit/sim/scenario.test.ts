@@ -25,6 +25,8 @@ describe('scenario files', () => {
       const branch = await request(`${sim.urls.github}/repos/acme/shop/branches/main`, { headers: { authorization: 'Bearer app-token' } });
       expect(branch.body.commit.sha).toBe(sha(3));
       expect(sim.state().faults).toEqual([expect.objectContaining({ applyThenStatus: 502, seen: 0, applied: 0 })]);
+      expect((await request(`${sim.urls.buildInfo}/staging/app-0001/build-info`)).body.git_sha).toBe(sha(3));
+      expect(sim.state().github.deployments).toEqual([expect.objectContaining({ sha: sha(3), environment: 'staging', statuses: ['in_progress', 'success'] })]);
     } finally {
       await sim.close();
     }
