@@ -10,7 +10,7 @@ import { preflight } from './gates/preflight.js';
 import { enforcePreflight } from './gates/preflight-gate.js';
 import { checkScope } from './gates/scope.js';
 import type { StageProof } from './gates/stage-evidence.js';
-import { proveStage, refusalMessage, skippedProof, STAGE_PROOF_HINT, type DeploymentHistory } from './gates/stage-proof.js';
+import { proveStage, refusalMessage, skippedProof, STAGE_PROOF_HINT } from './gates/stage-proof.js';
 import { checkRefPolicy, resolveTarget } from './gates/target.js';
 import { HttpError } from './http/errors.js';
 import type { Deps, Logger } from './ports.js';
@@ -251,7 +251,7 @@ async function checkStageProof(deps: Deps, s: Settings, adapters: Adapters, fact
       services,
       probe: adapters.stage.probe,
       stageZerops: adapters.stage.zerops,
-      deployments: adapters.forge.deployments as unknown as DeploymentHistory | null, // MERGE: drop the cast once the forge reads deployments
+      deployments: adapters.forge.deployments,
       shaVariable: s.shaVariable,
       clock: deps.clock,
       log,

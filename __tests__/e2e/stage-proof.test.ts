@@ -163,7 +163,7 @@ describe('stage proof', () => {
     '%s: a rollback (allow-downgrade) skips the stage proof and says so',
     async (forge) => {
       // Production runs the newest commit; the rollback goes back to `older`, which stage no longer runs.
-      const s = await start({ forge, deployed: target, kept: Object.fromEntries(HOSTS.map((h) => [h, [older]])), stage: { services: { api: { sha: target } } } });
+      const s = await start({ forge, deployed: target, checksOn: older, kept: Object.fromEntries(HOSTS.map((h) => [h, [older]])), stage: { services: { api: { sha: target } } } });
       const run = await runAction({
         sim: s,
         forge,
