@@ -283,7 +283,7 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
     if (forge.subPath !== undefined && (typeof forge.subPath !== 'string' || !/^(\/[A-Za-z0-9._-]+)+$/.test(forge.subPath))) p.add('gitea.subPath', "must look like '/gitea' (no trailing slash)");
     p.boolean(forge.variableNamesExact, 'gitea.variableNamesExact');
     p.boolean(forge.etags, 'gitea.etags');
-    for (const key of ['checkRuns', 'run', 'rules', 'deployments']) if (forge[key] !== undefined) p.add(`gitea.${key}`, 'Gitea has no such API; remove it');
+    for (const key of ['checkRuns', 'run', 'rules', 'deployments', 'deploymentEnvironmentMatch']) if (forge[key] !== undefined) p.add(`gitea.${key}`, 'Gitea has no such API; remove it');
     return;
   }
   checkRows('checkRuns', (row, path) => {
@@ -310,6 +310,7 @@ function checkForge(p: Problems, forge: Json, name: 'github' | 'gitea'): void {
     }
   }
   p.count(forge.rateLimit, 'github.rateLimit');
+  p.oneOf(forge.deploymentEnvironmentMatch, 'github.deploymentEnvironmentMatch', ['exact', 'case-insensitive']);
   if (p.array(forge.deployments, 'github.deployments')) forge.deployments.forEach((d, i) => checkDeployment(p, d, `github.deployments[${i}]`, resolvable));
 }
 

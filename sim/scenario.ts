@@ -216,6 +216,11 @@ export interface GithubScenario extends ForgeScenario {
   rateLimit?: number;
   /** Deployments made before start (e.g. to a staging environment); the action's own appear in the same list. */
   deployments?: DeploymentSpec[];
+  /**
+   * How `GET …/deployments?environment=` compares names: 'exact' (default) or 'case-insensitive'
+   * (GitHub treats environment names case-insensitively elsewhere; the list filter is not documented).
+   */
+  deploymentEnvironmentMatch?: 'exact' | 'case-insensitive';
 }
 
 export interface DeploymentSpec {

@@ -35,6 +35,8 @@ export interface StageOptions {
   deployments?: DeploymentSpec[];
   /** The forge tokens may not read (or write) deployments: 403, as without `deployments: read`. */
   deploymentsForbidden?: boolean;
+  /** How GitHub's deployment list compares `environment` (undocumented): exact (default) or case-insensitive. */
+  environmentMatch?: 'exact' | 'case-insensitive';
 }
 
 export interface WorldOptions {
@@ -170,7 +172,7 @@ export function world(o: WorldOptions): Scenario {
       },
       statuses: o.statuses ? { [checked]: o.statuses } : {},
       rules: o.rules ?? {},
-      ...(o.stage ? { deployments: stageDeployments(o.stage, target) } : {}),
+      ...(o.stage ? { deployments: stageDeployments(o.stage, target), deploymentEnvironmentMatch: o.stage.environmentMatch ?? 'exact' } : {}),
     };
   } else {
     scenario.gitea = {

@@ -338,6 +338,11 @@ describe('reading deployments back: latestOf (stage proof)', () => {
     expect(found?.statuses.map((st) => st.state)).toEqual(['failure', 'in_progress']);
   });
 
+  it('finds a deployment whose environment differs only in case when the server matches names case-insensitively', async () => {
+    const { forge } = await setup({ deploymentEnvironmentMatch: 'case-insensitive', deployments: [{ sha: c3, environment: 'Staging', agoMs: 60 * MIN }] });
+    expect((await forge.deployments.latestOf(c3, 'staging'))?.environment).toBe('Staging');
+  });
+
   it('reads statuses from every page (Link to page 2), all newest first', async () => {
     const statuses = Array.from({ length: 130 }, (_, i) => ({ state: i === 129 ? 'success' : 'in_progress', agoMs: (200 - i) * MIN }));
     const { sim: s, forge } = await setup({ deployments: [{ sha: c3, environment: 'staging', agoMs: 300 * MIN, statuses }] });

@@ -458,12 +458,13 @@ export class GithubApi implements SimServer<ForgeToken> {
     return jsonReply(201, this.deploymentStatusJson(deployment, status));
   }
 
-  /** Newest first (GitHub documents this order); filters match exactly. */
+  /** Newest first (GitHub documents this order); filters match exactly (environment: per scenario). */
   private listDeployments(ctx: RequestContext, token: ForgeToken): Reply {
     if (!token.deploymentsRead) throw githubError(403, 'Resource not accessible by integration');
     const { sha, ref, task, environment } = ctx.query;
+    const fold = this.repo.deploymentEnvironmentMatch === 'case-insensitive' ? (name: string) => name.toLowerCase() : (name: string) => name;
     const rows = [...this.repo.deployments.values()]
-      .filter((d) => (sha === undefined || d.sha === sha) && (ref === undefined || d.ref === ref) && (task === undefined || d.task === task) && (environment === undefined || d.environment === environment))
+      .filter((d) => (sha === undefined || d.sha === sha) && (ref === undefined || d.ref === ref) && (task === undefined || d.task === task) && (environment === undefined || fold(d.environment) === fold(environment)))
       .sort((a, b) => b.id - a.id);
     const page = readPage(ctx.query, PAGING);
     return jsonReply(200, slicePage(rows, page).map((d) => this.deploymentJson(d)), this.paged(ctx, rows.length, page));

@@ -78,6 +78,8 @@ export class ForgeRepo {
   readonly rules = new Map<string, string[]>();
   /** Other (non-status-check) rules listed before the required checks (GitHub; pagination). */
   readonly rulesBefore: number;
+  /** GitHub: how the deployment list's environment filter compares names. */
+  readonly deploymentEnvironmentMatch: 'exact' | 'case-insensitive';
   /** Branch → contexts required by branch protection (GitHub classic; Gitea globs). */
   readonly protection = new Map<string, string[]>();
   readonly run: WorkflowRun | null;
@@ -143,6 +145,7 @@ export class ForgeRepo {
     for (const [branch, contexts] of Object.entries(github.rules ?? {})) this.rules.set(branch, [...contexts]);
     for (const [branch, contexts] of Object.entries(scenario.protection ?? {})) this.protection.set(branch, [...contexts]);
     this.rulesBefore = github.rulesBefore ?? 0;
+    this.deploymentEnvironmentMatch = github.deploymentEnvironmentMatch ?? 'exact';
     this.seedDeployments(github.deployments ?? []);
     this.run = github.run
       ? { id: github.run.id, checkSuiteId: github.run.checkSuiteId, headSha: github.run.headSha ?? this.headOf(this.defaultBranch) ?? null, status: github.run.status ?? 'in_progress' }

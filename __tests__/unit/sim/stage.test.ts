@@ -126,6 +126,15 @@ describe('GitHub Deployments history', () => {
     expect((await gh(s, '/deployments/12345/statuses')).status).toBe(404);
   });
 
+  it('matches the environment filter exactly, or case-insensitively when the scenario says so', async () => {
+    const exact = await startWorld({ deployments: [{ sha: c3, environment: 'Staging', agoMs: 5 * MIN }] });
+    expect((await gh(exact, '/deployments?environment=staging')).body).toEqual([]);
+    expect((await gh(exact, '/deployments?environment=Staging')).body).toHaveLength(1);
+    await exact.close();
+    const folded = await startWorld({ deployments: [{ sha: c3, environment: 'Staging', agoMs: 5 * MIN }], deploymentEnvironmentMatch: 'case-insensitive' });
+    expect((await gh(folded, '/deployments?environment=staging')).body.map((d: { environment: string }) => d.environment)).toEqual(['Staging']);
+  });
+
   it('shows the deployments the action creates in the same list, after the seeded ones', async () => {
     const s = await startWorld({ deployments: [{ sha: c3, environment: 'staging', agoMs: 5 * MIN }] });
     const created = await request(`${s.urls.github}/repos/acme/shop/deployments`, {
