@@ -7,6 +7,7 @@
 //   npm run demo -- --break      a batch fails to build and is rolled back
 //   npm run demo -- --kill       the kill switch is flipped during the soak
 //   npm run demo -- --cli        the same plan rehearsed with the CLI: `zerops-rollout --dry-run`
+//   npm run demo -- --unproven   stage still runs an older commit on one service: refused, nothing changed
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,8 @@ import { DEMO, demoWorld, type DemoMode } from './lib/demo-world.js';
 import { prettyRunnerLine } from './lib/runner-log.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const mode: DemoMode = process.argv.includes('--break') ? 'break' : process.argv.includes('--kill') ? 'kill' : process.argv.includes('--cli') ? 'cli' : 'release';
+const MODES: DemoMode[] = ['break', 'kill', 'cli', 'unproven'];
+const mode: DemoMode = MODES.find((m) => process.argv.includes(`--${m}`)) ?? 'release';
 
 const world = demoWorld(mode);
 const { repo, target, scenario } = world;
@@ -63,6 +65,7 @@ for (const [name, spec] of Object.entries(action.inputs)) {
 const bold = (s: string) => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[0m` : s);
 console.log(bold('zerops-rollout demo') + ` — simulated Zerops + GitHub on loopback (${mode})`);
 console.log(`  repository acme/shop, target v1.4.0 = ${target.slice(0, 12)}; fleet: ${FLEET.join(', ')} (+ a database, not released)`);
+console.log(`  stage project shop-stage: ${mode === 'unproven' ? 'web still runs the previous release there' : 'the target has run there for 2h'} (the proof asks for 30m)`);
 console.log(mode === 'cli' ? '  running: node dist/cli.js --dry-run  (the CLI, as on a laptop or GitLab CI)\n' : `  running: node dist/index.js  (the committed bundle, as a runner would)\n`);
 
 // The CLI takes the same inputs as flags (and tokens from the environment); the action takes INPUT_*.
@@ -72,7 +75,7 @@ const child =
   mode === 'cli'
     ? spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...cliArgs], {
         cwd: repo.dir,
-        env: { PATH: env.PATH, HOME: dir, ZEROPS_TOKEN: DEMO.zeropsToken, GITHUB_TOKEN: DEMO.jobToken, ZEROPS_ROLLOUT_CONTROL_TOKEN: DEMO.controlToken },
+        env: { PATH: env.PATH, HOME: dir, ZEROPS_TOKEN: DEMO.zeropsToken, GITHUB_TOKEN: DEMO.jobToken, ZEROPS_ROLLOUT_CONTROL_TOKEN: DEMO.controlToken, ZEROPS_STAGE_TOKEN: DEMO.stageToken },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
     : spawn(process.execPath, [join(ROOT, 'dist/index.js')], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'inherit'] });

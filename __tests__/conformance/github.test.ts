@@ -19,6 +19,8 @@ const REQUIRED_OPERATIONS = [
   'repos/get-branch-rules',
   'actions/get-repo-variable',
   'repos/create-deployment',
+  'repos/list-deployments',
+  'repos/list-deployment-statuses',
   'repos/create-deployment-status',
 ];
 

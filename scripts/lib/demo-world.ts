@@ -1,16 +1,20 @@
 // The demo's simulated world — a 7-service production fleet, a database that is not
-// released, a GitHub repository whose checks are still running — shared by the demo
-// and by the CLI's end-to-end test, so the test runs exactly the demo's plan.
+// released, a stage project where the target has run for two hours (its own token,
+// its own build-info, a `staging` deployment on GitHub), a GitHub repository whose
+// checks are still running — shared by the demo and by the CLI's end-to-end test, so
+// the test runs exactly the demo's plan.
 import type { Scenario, ServiceSpec, Simulator } from '../../sim/index.js';
 import { makeDemoRepo } from './demo-repo.js';
 
-export type DemoMode = 'release' | 'break' | 'kill' | 'cli';
+export type DemoMode = 'release' | 'break' | 'kill' | 'cli' | 'unproven';
 
 export const DEMO = {
   zeropsToken: 'demo-zerops-token-0001',
   jobToken: 'demo-job-token-0002',
   controlToken: 'demo-control-token-0003',
   projectId: 'demoProductionProject0',
+  stageToken: 'demo-stage-token-0004',
+  stageProjectId: 'demoStageProject00000',
   fleet: ['api', 'web', 'worker', 'admin', 'search', 'mailer', 'cron'],
   tag: 'v1.4.0',
   runId: 9001,
@@ -24,6 +28,8 @@ export interface DemoWorld {
   inputs(sim: Simulator): Record<string, string>;
 }
 
+const HOUR = 3_600_000;
+
 export function demoWorld(mode: DemoMode): DemoWorld {
   const repo = makeDemoRepo();
   const [old, previous, target] = repo.shas as [string, string, string];
@@ -34,12 +40,23 @@ export function demoWorld(mode: DemoMode): DemoWorld {
     if (hostname === 'mailer' && mode === 'break') s.deploy = { durationMs: 1200, failAt: 'build' };
     return s;
   });
+  // Stage runs the target since two hours ago; in `unproven` mode `web` still runs the previous release there.
+  const stage: ServiceSpec[] = DEMO.fleet.map((hostname) => ({
+    hostname,
+    versions: [{ sha: previous }, { sha: mode === 'unproven' && hostname === 'web' ? previous : target, status: 'ACTIVE', activatedAgoMs: 2 * HOUR }],
+  }));
   const scenario: Scenario = {
     seed: 2026,
     zerops: {
       pendingMs: 150,
-      tokens: [{ value: DEMO.zeropsToken, projects: [DEMO.projectId] }],
-      projects: [{ id: DEMO.projectId, name: 'shop-production', services: [...services, { hostname: 'db', type: 'postgresql@16', category: 'STANDARD', versions: [] }] }],
+      tokens: [
+        { value: DEMO.zeropsToken, projects: [DEMO.projectId] },
+        { value: DEMO.stageToken, projects: [DEMO.stageProjectId] },
+      ],
+      projects: [
+        { id: DEMO.projectId, name: 'shop-production', services: [...services, { hostname: 'db', type: 'postgresql@16', category: 'STANDARD', versions: [] }] },
+        { id: DEMO.stageProjectId, name: 'shop-stage', services: stage },
+      ],
     },
     github: {
       owner: 'acme',
@@ -61,6 +78,8 @@ export function demoWorld(mode: DemoMode): DemoWorld {
         ],
       },
       variables: { ZEROPS_DEPLOY_DISABLED: 'false' },
+      // The stage workflow recorded the target's deployment to `staging`, green for two hours.
+      deployments: [{ sha: target, environment: 'staging', agoMs: 2 * HOUR + 240_000, statuses: [{ state: 'in_progress', agoMs: 2 * HOUR + 200_000 }, { state: 'success', agoMs: 2 * HOUR }] }],
     },
   };
   return {
@@ -82,6 +101,12 @@ export function demoWorld(mode: DemoMode): DemoWorld {
       'control-token': DEMO.controlToken,
       'kill-switch': 'false',
       'source-dir': repo.dir,
+      // Proof on stage first: the stage twin of every service serves the target and has for 30m.
+      'stage-verify-url': `${sim.urls.buildInfo}/shop-stage/{service}/build-info`,
+      'stage-zerops-token': DEMO.stageToken,
+      'stage-project-id': DEMO.stageProjectId,
+      'stage-environment': 'staging',
+      'stage-min-age': '30m',
     }),
   };
 }
