@@ -64,7 +64,7 @@ for (const [name, spec] of Object.entries(action.inputs)) {
 
 const bold = (s: string) => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[0m` : s);
 console.log(bold('zerops-rollout demo') + ` — simulated Zerops + GitHub on loopback (${mode})`);
-console.log(`  repository acme/shop, target v1.4.0 = ${target.slice(0, 12)}; fleet: ${FLEET.join(', ')} (+ a database, not released)`);
+console.log(`  repository acme/shop, target v1.4.0 = ${target.slice(0, 12)}; fleet: ${FLEET.join(', ')} (+ a database and a mailpit, not released)`);
 console.log(`  stage project shop-stage: ${mode === 'unproven' ? 'web still runs the previous release there' : 'the target has run there for 2h'} (the proof asks for 30m)`);
 console.log(mode === 'cli' ? '  running: node dist/cli.js --dry-run  (the CLI, as on a laptop or GitLab CI)\n' : `  running: node dist/index.js  (the committed bundle, as a runner would)\n`);
 

@@ -112,7 +112,7 @@ describe('the CLI', () => {
     for (const [name, value] of Object.entries(demo.inputs(sim))) if (!name.endsWith('-token')) args.push(`--${name}`, value);
     const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
       cwd: demo.repo.dir,
-      env: { PATH: process.env.PATH, ZEROPS_TOKEN: DEMO.zeropsToken, GITHUB_TOKEN: DEMO.jobToken, ZEROPS_ROLLOUT_CONTROL_TOKEN: DEMO.controlToken },
+      env: { PATH: process.env.PATH, ZEROPS_TOKEN: DEMO.zeropsToken, GITHUB_TOKEN: DEMO.jobToken, ZEROPS_ROLLOUT_CONTROL_TOKEN: DEMO.controlToken, ZEROPS_STAGE_TOKEN: DEMO.stageToken },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -124,8 +124,10 @@ describe('the CLI', () => {
     expect(out).toContain('result=dry-run');
     expect(out).toContain('Canary: api [build');
     expect(out).toContain('search [activate');
+    // The demo's stage is proven (read with the stage token from ZEROPS_STAGE_TOKEN) before the rehearsal ends.
+    expect(out).toMatch(/Stage proof: [0-9a-f]{12} is proven on stage \(build-info, stage Zerops, deployment to staging\) for 7 service\(s\)/);
     expect(sim.mutations()).toEqual([]);
-    for (const secret of [DEMO.zeropsToken, DEMO.jobToken, DEMO.controlToken]) expect(out).not.toContain(secret);
+    for (const secret of [DEMO.zeropsToken, DEMO.jobToken, DEMO.controlToken, DEMO.stageToken]) expect(out).not.toContain(secret);
   }, 60_000);
 
   it('refuses bad usage with exit 2 and prints help', async () => {

@@ -34,6 +34,7 @@ describe('stage proof', () => {
     expect(run.report?.stageProof?.status).toBe('refused');
     expect(s.mutations()).toEqual([]);
     expect(run.report?.reason).toMatch(/Nothing was changed/);
+    for (const secret of [STAGE_ZEROPS_TOKEN, ZEROPS_TOKEN]) expect(run.everything).not.toContain(secret);
   }
 
   it.each(FORGES)(
@@ -54,6 +55,7 @@ describe('stage proof', () => {
       else expect(proof.deployment).toBeNull();
       expect(run.summary).toContain('### Stage proof');
       expect(run.summary).toMatch(/✅ \*\*proven\*\*/);
+      for (const secret of [STAGE_ZEROPS_TOKEN, ZEROPS_TOKEN]) expect(run.everything).not.toContain(secret);
       // Each token stays in its own project: the stage token reads stage only, the production token never goes there.
       const zerops = s.log.filter((e) => e.server === 'zerops');
       const stageCalls = zerops.filter((e) => e.headers.authorization === `Bearer ${STAGE_ZEROPS_TOKEN}`);

@@ -54,7 +54,12 @@ export function demoWorld(mode: DemoMode): DemoWorld {
         { value: DEMO.stageToken, projects: [DEMO.stageProjectId] },
       ],
       projects: [
-        { id: DEMO.projectId, name: 'shop-production', services: [...services, { hostname: 'db', type: 'postgresql@16', category: 'STANDARD', versions: [] }] },
+        {
+          id: DEMO.projectId,
+          name: 'shop-production',
+          // A mail catcher left over from development: the preflight warns about it (not released, not refused in `warn`).
+          services: [...services, { hostname: 'db', type: 'postgresql@16', category: 'STANDARD', versions: [] }, { hostname: 'mailpit', type: 'mailpit@1', versions: [] }],
+        },
         { id: DEMO.stageProjectId, name: 'shop-stage', services: stage },
       ],
     },
