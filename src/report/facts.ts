@@ -1,12 +1,14 @@
 // Everything a run learned, gathered as it goes. The summary, the JSON report, the
 // outputs and the final log line are all rendered from this one object.
 import type { ChecksResult } from '../gates/checks.js';
+import type { StageProof } from '../gates/stage-evidence.js';
 import type { RefPolicyResult, ResolvedTarget } from '../gates/target.js';
 import type { HttpStats } from '../http/client.js';
 import type { TimelineEntry } from '../rollout/engine.js';
 import type { Plan } from '../rollout/plan.js';
 import type { RunResult, ServiceRecord, Stop } from '../rollout/records.js';
 import type { Settings } from '../settings/settings.js';
+import type { Handoff } from './handoff.js';
 
 export interface RunFacts {
   startedAt: number;
@@ -16,6 +18,7 @@ export interface RunFacts {
   project: { id: string; name: string | null } | null;
   target: ResolvedTarget | null;
   refPolicy: RefPolicyResult | null;
+  stageProof: StageProof | null;
   checks: ChecksResult | null;
   killSwitch: { variable: string; live: boolean; jobStartEngaged: boolean; reads: number } | null;
   plan: Plan | null;
@@ -28,6 +31,8 @@ export interface RunFacts {
   api: Record<string, HttpStats> | null;
   deploymentId: number | null;
   result: RunResult | null;
+  /** The release handoff, when a target was resolved. */
+  handoff: Handoff | null;
 }
 
 export function newFacts(startedAt: number): RunFacts {
@@ -39,6 +44,7 @@ export function newFacts(startedAt: number): RunFacts {
     project: null,
     target: null,
     refPolicy: null,
+    stageProof: null,
     checks: null,
     killSwitch: null,
     plan: null,
@@ -50,5 +56,6 @@ export function newFacts(startedAt: number): RunFacts {
     api: null,
     deploymentId: null,
     result: null,
+    handoff: null,
   };
 }
