@@ -124,6 +124,14 @@ describe('collectHandoff', () => {
     expect(h.config[0]?.status).toBe('changed');
   });
 
+  it('gives up on a tag list that does not answer in time', async () => {
+    const facts = factsFor(target, []);
+    const hanging = { listRefs: () => new Promise<never>(() => undefined) } as unknown as Forge;
+    const h = (await collectHandoff({ forge: hanging, settings: settingsFor(repo.dir), facts, log: recordingLogger(), tagsDeadlineMs: 50 })) as Handoff;
+    expect(h.tags).toBeNull();
+    expect(h.notes).toEqual(['Tags were not read (no answer within 1s).']);
+  });
+
   it('is null without a target', async () => {
     const facts = newFacts(0);
     expect(await collectHandoff({ forge: tagsForge([]), settings: settingsFor(repo.dir), facts, log: recordingLogger() })).toBeNull();

@@ -39,6 +39,8 @@ export type ReadCommitted = (sha: string) => Promise<CommittedFile>;
 
 /** Tags listed to find the ones on the target: one or two pages, enough for a release tag just pushed. */
 export const HANDOFF_TAG_LIMIT = 100;
+/** The run is over: the tag read may not hold up its end (a throttled forge would otherwise wait up to a minute). */
+export const HANDOFF_TAGS_DEADLINE_MS = 10_000;
 const RELEASED: readonly StrategyUsed[] = ['build', 'artifact', 'activate'];
 
 export interface HandoffInput {
@@ -48,6 +50,7 @@ export interface HandoffInput {
   log: Logger;
   /** A cancelled run skips the forge read (the runner allows little time after a cancel). */
   signal?: AbortSignal;
+  tagsDeadlineMs?: number;
   /** How zerops.yaml is read at a commit; default: from the local git checkout. */
   readYaml?: ReadCommitted;
 }
@@ -68,7 +71,7 @@ export async function collectHandoff(i: HandoffInput): Promise<Handoff | null> {
   };
   try {
     if (i.signal?.aborted) throw new Error('the run was cancelled');
-    const refs = await i.forge.listRefs('tag', HANDOFF_TAG_LIMIT);
+    const refs = await withDeadline(i.forge.listRefs('tag', HANDOFF_TAG_LIMIT), i.tagsDeadlineMs ?? HANDOFF_TAGS_DEADLINE_MS);
     handoff.tags = { names: refs.filter((t) => t.sha.toLowerCase() === sha).map((t) => t.name), read: refs.length, limit: HANDOFF_TAG_LIMIT };
     i.log.debug(`Handoff: ${handoff.tags.names.length} of ${refs.length} tags read point at ${sha.slice(0, 12)}`);
   } catch (err) {
@@ -120,6 +123,15 @@ function compare(before: CommittedFile, after: CommittedFile, setup: string, fro
   if (before.kind === 'no-commit') return unknown(`commit ${from.slice(0, 7)} is not in the checkout; use \`fetch-depth: 0\``);
   if (after.kind === 'absent') return unknown('the target commit has no zerops.yaml');
   return diffSetup(before.kind === 'text' ? before.text : null, after.text, setup);
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${Math.ceil(ms / 1000)}s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 const GIT_TIMEOUT_MS = 10_000;
