@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-TUPA2QUN.js";
+} from "./chunks/chunk-3GOQFDFD.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

@@ -17,6 +17,7 @@ import type { Deps, Logger } from './ports.js';
 import { recordDeploymentEnd, recordDeploymentStart } from './report/deployment.js';
 import { newFacts, type RunFacts } from './report/facts.js';
 import { finishRun, type RunOutcome } from './report/finish.js';
+import { collectHandoff } from './report/handoff.js';
 import { planLines } from './report/plan-log.js';
 import { artifactSource, gitArchiveSource, type ArchiveSource } from './rollout/archive.js';
 import { Stopped, StopControl, type Payload, type RolloutContext } from './rollout/context.js';
@@ -50,6 +51,7 @@ export async function run(deps: Deps): Promise<RunOutcome> {
     const a = adapters as Adapters | null;
     if (a) {
       await recordDeploymentEnd(a.forge, facts, log);
+      if (facts.target && facts.settings) facts.handoff = await collectHandoff({ forge: a.forge, settings: facts.settings, facts, log, signal: deps.signal });
       facts.api = a.stats();
       await a.close();
     }

@@ -14,7 +14,12 @@ export function zeropsYamlFor(setups: readonly string[]): string {
   return `zerops:\n${setups.map((s) => `  - setup: ${s}\n    build:\n      base: nodejs@22\n      deployFiles: ./\n    run:\n      base: nodejs@22\n      start: node server.js\n`).join('')}`;
 }
 
-export function makeRepo(setups: readonly string[], commits = 3): TestRepo {
+export interface RepoOptions {
+  /** zerops.yaml committed with release `n` (1-based); default: zeropsYamlFor(setups) in every commit. */
+  zeropsYaml?: (n: number) => string;
+}
+
+export function makeRepo(setups: readonly string[], commits = 3, options: RepoOptions = {}): TestRepo {
   const dir = tempDir('zr-repo-');
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
@@ -27,6 +32,7 @@ export function makeRepo(setups: readonly string[], commits = 3): TestRepo {
   writeFileSync(join(dir, 'zerops.yaml'), zeropsYamlFor(setups));
   const shas: string[] = [];
   for (let i = 1; i <= commits; i++) {
+    if (options.zeropsYaml) writeFileSync(join(dir, 'zerops.yaml'), options.zeropsYaml(i));
     writeFileSync(join(dir, 'server.js'), `console.log('release ${i}');\n`);
     git('add', '-A');
     git('commit', '-q', '-m', `release ${i}`);

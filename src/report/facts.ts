@@ -9,6 +9,7 @@ import type { TimelineEntry } from '../rollout/engine.js';
 import type { Plan } from '../rollout/plan.js';
 import type { RunResult, ServiceRecord, Stop } from '../rollout/records.js';
 import type { Settings } from '../settings/settings.js';
+import type { Handoff } from './handoff.js';
 
 export interface RunFacts {
   startedAt: number;
@@ -34,6 +35,8 @@ export interface RunFacts {
   api: Record<string, HttpStats> | null;
   deploymentId: number | null;
   result: RunResult | null;
+  /** The release handoff, when a target was resolved. */
+  handoff: Handoff | null;
 }
 
 export function newFacts(startedAt: number): RunFacts {
@@ -58,5 +61,6 @@ export function newFacts(startedAt: number): RunFacts {
     api: null,
     deploymentId: null,
     result: null,
+    handoff: null,
   };
 }

@@ -7,6 +7,7 @@ import { deriveResult, exitCodeOf, type RunResult } from '../rollout/records.js'
 import { describeError } from '../util/errors.js';
 import type { Redactor } from '../util/redact.js';
 import type { RunFacts } from './facts.js';
+import { handoffLines } from './handoff-render.js';
 import { writeOutputs } from './outputs.js';
 import { buildReport } from './report.js';
 import { renderSummary, verdictLine } from './summary.js';
@@ -42,6 +43,7 @@ export async function finishRun(deps: Deps, log: Logger, redactor: Redactor, fac
     log.warning(`Could not write the job summary (${describeError(err)}).`);
   }
 
+  if (facts.handoff) for (const line of handoffLines(facts.handoff)) log.info(line);
   const verdict = `Result: ${result} — ${verdictLine(facts, result)}`;
   const stop = facts.stop;
   if (stop && (stop.kind === 'failed' || stop.kind === 'halted')) log.error(stop.message, result === 'halted' ? 'Release halted' : `Release ${result}`);

@@ -77,6 +77,7 @@ export function buildReport(facts: RunFacts, result: RunResult, exitCode: number
     })),
     timeline: facts.timeline.map((t) => ({ ...t, startedAt: iso(t.startedAt), endedAt: iso(t.endedAt), durationMs: t.endedAt - t.startedAt })),
     warnings: facts.warnings,
+    handoff: facts.handoff,
     api: facts.api,
     runtime: { node: process.version, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
   };

@@ -6,6 +6,7 @@ import { formatDuration } from '../util/duration.js';
 import { code, link, md, shortSha } from './escape.js';
 import type { RunFacts } from './facts.js';
 import { readinessSection } from './preflight-section.js';
+import { handoffMarkdown } from './handoff-render.js';
 import { zeropsServiceUrl } from './report.js';
 
 const ICON: Record<RunResult, string> = {
@@ -67,6 +68,7 @@ export function renderSummary(facts: RunFacts, result: RunResult, reportPath: st
   if (facts.warnings.length > 0) {
     out.push('### Warnings', '', ...facts.warnings.map((w) => `- ${md(w)}`), '');
   }
+  if (facts.handoff) out.push(...handoffMarkdown(facts.handoff));
   const footer = [`zerops-rollout`, reportPath ? `report: ${code(reportPath)}` : null, facts.forge?.runUrl ? link(facts.forge.runUrl, 'run') : null];
   out.push(`<sub>${footer.filter(Boolean).join(' · ')}</sub>`, '');
   return out.join('\n');
