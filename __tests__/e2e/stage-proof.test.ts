@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Simulator } from '../../sim/index.js';
 import { RUN_TEST_TIMEOUT, runAction, type ActionRun } from '../helpers/action.js';
+import { scanForSecrets } from '../../scripts/lib/secret-scan.js';
 import { makeRepo } from '../helpers/repo.js';
 import { simulatorPerTest } from '../helpers/sim-per-test.js';
 import { baseInputs, DEFAULT_SERVICES, OTHER_PROJECT_ID, PROJECT_ID, STAGE_ENVIRONMENT, STAGE_ZEROPS_TOKEN, stageInputs, world, ZEROPS_TOKEN, type WorldOptions } from '../helpers/world.js';
@@ -15,6 +16,14 @@ const FORGES = ['github', 'gitea'] as const;
 type ForgeName = (typeof FORGES)[number];
 
 const repo = makeRepo(HOSTS);
+const SECRETS = [STAGE_ZEROPS_TOKEN, ZEROPS_TOKEN];
+
+/** Each token is masked once at start (the runner's contract) and appears in no other form anywhere. */
+function expectNoSecrets(run: ActionRun): void {
+  const scan = scanForSecrets(run.everything, SECRETS);
+  expect(scan.leaks).toEqual([]);
+  for (const t of SECRETS) expect(scan.masked[t]).toBe(1);
+}
 const [, older, target] = repo.shas as [string, string, string];
 
 describe('stage proof', () => {
@@ -34,7 +43,7 @@ describe('stage proof', () => {
     expect(run.report?.stageProof?.status).toBe('refused');
     expect(s.mutations()).toEqual([]);
     expect(run.report?.reason).toMatch(/Nothing was changed/);
-    for (const secret of [STAGE_ZEROPS_TOKEN, ZEROPS_TOKEN]) expect(run.everything).not.toContain(secret);
+    expectNoSecrets(run);
   }
 
   it.each(FORGES)(
@@ -55,7 +64,7 @@ describe('stage proof', () => {
       else expect(proof.deployment).toBeNull();
       expect(run.summary).toContain('### Stage proof');
       expect(run.summary).toMatch(/✅ \*\*proven\*\*/);
-      for (const secret of [STAGE_ZEROPS_TOKEN, ZEROPS_TOKEN]) expect(run.everything).not.toContain(secret);
+      expectNoSecrets(run);
       // Each token stays in its own project: the stage token reads stage only, the production token never goes there.
       const zerops = s.log.filter((e) => e.server === 'zerops');
       const stageCalls = zerops.filter((e) => e.headers.authorization === `Bearer ${STAGE_ZEROPS_TOKEN}`);
