@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-3GOQFDFD.js";
+} from "./chunks/chunk-IGS3NIXV.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

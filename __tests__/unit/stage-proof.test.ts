@@ -2,7 +2,8 @@
 // and which refuse it (each with its reason). The build-info and stage-Zerops halves
 // cross the network and are tested end to end against the simulator (e2e/stage-proof).
 import { describe, expect, it } from '@jest/globals';
-import { proveStage, refusalMessage, type DeploymentHistory, type StageDeployment } from '../../src/gates/stage-proof.js';
+import type { StageDeployment } from '../../src/forge/types.js';
+import { proveStage, refusalMessage, type DeploymentHistory } from '../../src/gates/stage-proof.js';
 import { HttpError } from '../../src/http/errors.js';
 import type { StageSettings } from '../../src/settings/settings.js';
 import { fakeClock, recordingLogger } from '../helpers/fakes.js';

@@ -3,6 +3,7 @@
 // source is read with its own credentials: stage build-info anonymously, stage's Zerops
 // view with the stage token (never the production one), GitHub Deployments with the forge
 // token. Anything that cannot be read counts as missing: "cannot tell" never proves.
+import type { DeploymentRecorder, StageDeployment } from '../forge/types.js';
 import { HttpError } from '../http/errors.js';
 import type { Logger } from '../ports.js';
 import type { BuildInfoProbe } from '../rollout/build-info.js';
@@ -16,20 +17,8 @@ import type { ZeropsClient } from '../zerops/client.js';
 import type { ServiceStack } from '../zerops/types.js';
 import type { StageBuildInfoEvidence, StageDeploymentEvidence, StageProof, StageServiceEvidence, StageZeropsEvidence } from './stage-evidence.js';
 
-/** A deployment and its statuses, newest status first (the forge's Deployments reader). */
-export interface StageDeployment {
-  id: number;
-  sha: string;
-  environment: string;
-  createdAt: string;
-  url: string | null;
-  statuses: ReadonlyArray<{ id: number; state: string; createdAt: string; logUrl: string | null }>;
-}
-
-export interface DeploymentHistory {
-  /** The newest deployment of `sha` to `environment`; null when none. Throws HttpError when it cannot read. */
-  latestOf(sha: string, environment: string, signal?: AbortSignal): Promise<StageDeployment | null>;
-}
+/** Reads the newest deployment of a SHA to an environment (GitHub's Deployments; the forge's recorder). */
+export type DeploymentHistory = Pick<DeploymentRecorder, 'latestOf'>;
 
 export interface StageProofInput {
   stage: StageSettings;
