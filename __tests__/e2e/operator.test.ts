@@ -126,6 +126,9 @@ describe('the CLI', () => {
     expect(out).toContain('search [activate');
     // The demo's stage is proven (read with the stage token from ZEROPS_STAGE_TOKEN) before the rehearsal ends.
     expect(out).toMatch(/Stage proof: [0-9a-f]{12} is proven on stage \(build-info, stage Zerops, deployment to staging\) for 7 service\(s\)/);
+    // The same handoff block as the action's log ends the CLI's output.
+    expect(out).toMatch(/Release handoff[\s\S]*Tags on it: v1\.4\.0[\s\S]*run\.envVariables\.PAYMENTS_URL added/);
+    expect(out).not.toContain('payments.example.com');
     expect(sim.mutations()).toEqual([]);
     for (const secret of [DEMO.zeropsToken, DEMO.jobToken, DEMO.controlToken, DEMO.stageToken]) expect(out).not.toContain(secret);
   }, 60_000);

@@ -79,6 +79,25 @@ describe('stage proof', () => {
   );
 
   it.each(FORGES)(
+    '%s: stage-services maps production hostnames to stage ones; an unmapped service is looked up under its own name',
+    async (forge) => {
+      const stageHosts = HOSTS.map((h) => `${h}stage`);
+      const s = await start({ forge, stage: { hostnames: stageHosts } });
+      const mapping = HOSTS.map((h) => `${h}=${h}stage`);
+      const proven = await release(s, forge, { 'stage-services': mapping.join('\n') });
+      expect(proven.outputs.result).toBe('success');
+      expect(proven.report?.stageProof.services.map((r: { service: string; stageService: string }) => `${r.service}=${r.stageService}`).sort()).toEqual([...mapping].sort());
+      expect(s.log.filter((e) => e.server === 'buildinfo' && e.path.startsWith('/staging/')).map((e) => e.path.split('/')[2]).sort()).toEqual(expect.arrayContaining(stageHosts));
+
+      const s2 = await start({ forge, stage: { hostnames: stageHosts } });
+      const run = await release(s2, forge, { 'stage-services': mapping.filter((m) => !m.startsWith('admin=')).join(',') });
+      expectRefused(run, s2);
+      expect(run.report?.reason).toMatch(/- admin: build-info unreachable: HTTP 404.*; Zerops has no service `admin` in stage project staging/);
+    },
+    TIMEOUT,
+  );
+
+  it.each(FORGES)(
     '%s: one stage service on another commit refuses the release, naming it and what each source saw',
     async (forge) => {
       const s = await start({ forge, stage: { services: { web: { sha: older } } } });
