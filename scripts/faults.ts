@@ -15,7 +15,7 @@
 // Needs a current bundle: run `npm run build` after changing src/.
 import { writeFileSync } from 'node:fs';
 import { CONTROL_TOKEN, FORGE_TOKEN, ZEROPS_TOKEN } from '../__tests__/helpers/world.js';
-import { allCells, LEGEND, mark, renderTable, runMatrix, totals, type CellResult } from './lib/fault-matrix.js';
+import { allCells, LEGEND, mark, renderTable, runMatrix, tokensOf, totals, type CellResult } from './lib/fault-matrix.js';
 import { checkMutant, MUTANTS, type MutantVerdict } from './lib/mutants.js';
 import { scanForSecrets } from './lib/secret-scan.js';
 
@@ -62,7 +62,7 @@ let bytes = 0;
 const leaks: string[] = [];
 for (const r of results) {
   if (!r.run) continue;
-  const scan = scanForSecrets(r.run.everything, [...TOKENS, ...r.uploadSignatures]);
+  const scan = scanForSecrets(r.run.everything, [...tokensOf(r.cell), ...r.uploadSignatures]);
   scans++;
   forms += scan.forms;
   bytes += scan.bytes;
@@ -82,7 +82,7 @@ const echoes = results.reduce((n, r) => n + r.echoed, 0);
 const echoCells = results.filter((r) => r.echoed > 0).length;
 console.log(
   `Secret scan: ${scans} runs (${echoCells} with a server echoing the Authorization header back, ${echoes} echoes), ${(bytes / 1024).toFixed(0)} KiB, ` +
-    `${TOKENS.length} tokens + ${new Set(results.flatMap((r) => r.uploadSignatures)).size} upload signatures, ${forms} needle searches: ${leaks.length} leak(s).`,
+    `${TOKENS.length} tokens (+ the stage token in the stage cells) + ${new Set(results.flatMap((r) => r.uploadSignatures)).size} upload signatures, ${forms} needle searches: ${leaks.length} leak(s).`,
 );
 
 const failing = results.filter((r) => !r.passed);

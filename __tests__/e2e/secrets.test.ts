@@ -6,7 +6,7 @@
 // matrix's own promises, so this suite proves the matrix too. Then the scan and the
 // matrix are shown able to fail: a bundle with redaction (or a retry rule) broken is caught.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { allCells, runMatrix, totals, type CellResult } from '../../scripts/lib/fault-matrix.js';
+import { allCells, runMatrix, tokensOf, totals, type CellResult } from '../../scripts/lib/fault-matrix.js';
 import { checkMutant, MUTANTS } from '../../scripts/lib/mutants.js';
 import { scanForSecrets } from '../../scripts/lib/secret-scan.js';
 import { CONTROL_TOKEN, FORGE_TOKEN, ZEROPS_TOKEN } from '../helpers/world.js';
@@ -36,7 +36,8 @@ describe('secrets under the fault matrix', () => {
     else expect({ cell: cell.id, knownFailureStillFails: !r.passed }).toEqual({ cell: cell.id, knownFailureStillFails: true });
     expect(r.run).not.toBeNull();
     const run = r.run as NonNullable<CellResult['run']>;
-    const scan = scanForSecrets(run.everything, [...TOKENS, ...r.uploadSignatures]);
+    const tokens = tokensOf(cell);
+    const scan = scanForSecrets(run.everything, [...tokens, ...r.uploadSignatures]);
     figures.scans++;
     figures.bytes += scan.bytes;
     figures.forms += scan.forms;
@@ -44,9 +45,9 @@ describe('secrets under the fault matrix', () => {
     figures.leaks += scan.leaks.length;
     expect({ cell: cell.id, leaks: scan.leaks }).toEqual({ cell: cell.id, leaks: [] });
     // Masked at start: the runner's mask commands come before any other output, once per token.
-    const first = run.stdout.split('\n').slice(0, TOKENS.length);
-    expect(first).toEqual(TOKENS.map((t) => `::add-mask::${t}`));
-    for (const t of TOKENS) expect(scan.masked[t]).toBe(1);
+    const first = run.stdout.split('\n').slice(0, tokens.length);
+    expect(first).toEqual(tokens.map((t) => `::add-mask::${t}`));
+    for (const t of tokens) expect(scan.masked[t]).toBe(1);
   });
 
   it('the scan is not vacuous: servers echoed the tokens back in many runs, and every token was seen by some server', () => {

@@ -13,7 +13,7 @@ import { startSimulator } from '../../sim/index.js';
 import { runAction, type ActionRun } from '../../__tests__/helpers/action.js';
 import { kindOf, whenLogged, zeropsGet } from '../../__tests__/helpers/log.js';
 import { makeRepo, type TestRepo } from '../../__tests__/helpers/repo.js';
-import { baseInputs, CONTROL_TOKEN, FORGE_TOKEN, world, ZEROPS_TOKEN, type WorldOptions } from '../../__tests__/helpers/world.js';
+import { baseInputs, CONTROL_TOKEN, FORGE_TOKEN, OTHER_PROJECT_ID, STAGE_ENVIRONMENT, STAGE_ZEROPS_TOKEN, world, ZEROPS_TOKEN, type WorldOptions } from '../../__tests__/helpers/world.js';
 
 // ---------------------------------------------------------------------------------
 // Axes
@@ -41,6 +41,8 @@ export type FaultId = (typeof FAULTS)[number]['id'];
 export type PhaseId =
   | 'target'
   | 'checks'
+  | 'stage-zerops'
+  | 'stage-deployments'
   | 'kill-switch'
   | 'services'
   | 'create-version'
@@ -139,6 +141,9 @@ export const CELL_TIMEOUT_MS = 60_000;
 
 const isDeployCall = (e: RequestLogEntry) => e.server === 'zerops' && e.method === 'PUT' && /\/app-version\/[^/]+\/(build-and-deploy|deploy)$/.test(e.path);
 
+/** The stage proof's Zerops half: the stage token and project (stage build-info needs the simulator's URL, so it is left out here). */
+const STAGE_ZEROPS_INPUTS = { 'stage-zerops-token': STAGE_ZEROPS_TOKEN, 'stage-project-id': OTHER_PROJECT_ID };
+
 const failed = (message: RegExp, mutations: MutationRule, code?: string): Expectation => ({ outcome: 'failed-closed', result: 'failed', message, mutations, ...(code ? { code } : {}) });
 const recoveredAnyway = (result: 'success' | 'rolled-back' = 'success'): Expectation => ({ outcome: 'recovered', result });
 
@@ -168,6 +173,40 @@ export const PHASES: readonly PhaseDef[] = [
     persistent: {
       '503': { expect: failed(/Could not read the checks of [0-9a-f]{12}: read check runs failed: HTTP 503/, 'none', 'checks'), note: 'the checks cannot be read: nothing is deployed' },
       malformed: { expect: failed(/Could not read the checks of [0-9a-f]{12}: read check runs failed: HTTP 200 with a malformed JSON body/, 'none', 'checks'), note: 'every answer garbled: nothing is deployed' },
+    },
+  },
+  {
+    id: 'stage-zerops',
+    label: 'stage proof: Zerops',
+    targets: [{ server: 'zerops', method: 'GET', path: `${API}/project/${OTHER_PROJECT_ID}/service-stack` }],
+    mutating: false,
+    arm: { at: 'start' },
+    world: { stage: {} },
+    inputs: STAGE_ZEROPS_INPUTS,
+    recovered: 'success',
+    story: "reading the stage project's services with the stage token (the proof after the checks gate and its re-check before the canary)",
+    persistent: {
+      '503': {
+        expect: failed(/- api: Zerops stage project \S+ could not be read \(list the services of project \S+ failed: HTTP 503/, 'none', 'stage-proof'),
+        note: 'stage cannot be read: never counted as proven, nothing is changed',
+      },
+    },
+  },
+  {
+    id: 'stage-deployments',
+    label: 'stage proof: deployments',
+    targets: [{ server: 'github', method: 'GET', path: `${REPO_PATH}/deployments` }],
+    mutating: false,
+    arm: { at: 'start' },
+    world: { stage: {} },
+    inputs: { ...STAGE_ZEROPS_INPUTS, 'stage-environment': STAGE_ENVIRONMENT, 'stage-min-age': '30m' },
+    recovered: 'success',
+    story: "reading the target's deployments to the staging environment (GitHub Deployments)",
+    persistent: {
+      '502': {
+        expect: failed(/deployment to staging: deployments could not be read \(.*HTTP 502/, 'none', 'stage-proof'),
+        note: 'the deployments cannot be read: never counted as proven, nothing is changed',
+      },
     },
   },
   {
@@ -385,6 +424,11 @@ function describeFault(p: PhaseDef, fault: FaultId, persistent: PersistentCell |
   return f.describe;
 }
 
+/** The tokens a cell's run holds, in the order the action masks them: each must never leak. */
+export function tokensOf(cell: Cell): string[] {
+  return [ZEROPS_TOKEN, FORGE_TOKEN, CONTROL_TOKEN, ...(cell.inputs['stage-zerops-token'] ? [STAGE_ZEROPS_TOKEN] : [])];
+}
+
 export function phaseOf(id: PhaseId): PhaseDef {
   return PHASES.find((p) => p.id === id) as PhaseDef;
 }
@@ -395,7 +439,7 @@ export function phaseOf(id: PhaseId): PhaseDef {
 
 /** The token a server sees on a path (what `{{authorization}}` echoes). */
 function tokenSeenBy(t: Target): string | null {
-  if (t.server === 'zerops') return ZEROPS_TOKEN;
+  if (t.server === 'zerops') return t.path.includes(OTHER_PROJECT_ID) ? STAGE_ZEROPS_TOKEN : ZEROPS_TOKEN;
   if (t.server === 'github' || t.server === 'gitea') return t.path.includes('/actions/variables/') ? CONTROL_TOKEN : FORGE_TOKEN;
   return null; // upload (signed URL) and build-info are anonymous
 }
