@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-IGS3NIXV.js";
+} from "./chunks/chunk-LBXO5DKE.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

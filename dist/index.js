@@ -3,7 +3,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-IGS3NIXV.js";
+} from "./chunks/chunk-LBXO5DKE.js";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";

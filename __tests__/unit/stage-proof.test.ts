@@ -96,4 +96,11 @@ describe('stage proof from GitHub Deployments', () => {
     expect(proof.deployment?.detail).toBe('GitHub Deployments are not available on this forge');
     expect(proof.status).toBe('refused');
   });
+
+  it('never proves a source that was asked for but has no client', async () => {
+    const stage: StageSettings = { verifyUrl: 'https://{service}.stage.example.com/v', services: new Map(), minAgeMs: null, environment: null, zerops: { token: 't', projectId: 'STAGE' } };
+    const proof = await proveStage({ stage, target: SHA, services: ['api'], probe: null, stageZerops: null, deployments: null, shaVariable: 'X', clock: fakeClock(NOW), log: recordingLogger() });
+    expect(proof.status).toBe('refused');
+    expect(proof.services[0]?.missing).toEqual(['build-info unreachable: no stage build-info client was configured', 'Zerops no stage Zerops client was configured']);
+  });
 });

@@ -54,11 +54,12 @@ export async function proveStage(i: StageProofInput): Promise<StageProof> {
 
   const deployment = stage.environment ? await deploymentEvidence(i, stage.environment, now) : null;
   let stageProject: StageProof['stageProject'] = null;
-  if (stage.zerops && i.stageZerops) {
-    const view = await stageZeropsView(i, i.stageZerops, stage.zerops.projectId);
+  if (stage.zerops) {
+    // Asked for but not wired is "cannot tell", never a pass.
+    const view = i.stageZerops ? await stageZeropsView(i, i.stageZerops, stage.zerops.projectId) : { error: 'no stage Zerops client was configured' };
     if ('error' in view) {
       for (const r of records) r.zerops = { stageServiceId: null, versionId: null, sha: null, activatedAt: null, ageMs: null, ok: false, detail: view.error };
-    } else {
+    } else if (i.stageZerops) {
       stageProject = view.project;
       const catalogs = new VersionCatalogs(i.stageZerops, i.shaVariable, i.log);
       await mapLimit(records, STAGE_CONCURRENCY, async (r) => {
@@ -66,10 +67,10 @@ export async function proveStage(i: StageProofInput): Promise<StageProof> {
       });
     }
   }
-  if (stage.verifyUrl && i.probe) {
+  if (stage.verifyUrl) {
     const probe = i.probe;
     await mapLimit(records, STAGE_CONCURRENCY, async (r) => {
-      r.buildInfo = await buildInfoEvidence(probe, r.stageService, target, i.signal);
+      r.buildInfo = probe ? await buildInfoEvidence(probe, r.stageService, target, i.signal) : { url: stage.verifyUrl as string, observed: null, ok: false, detail: 'unreachable: no stage build-info client was configured' };
     });
   }
   for (const r of records) {

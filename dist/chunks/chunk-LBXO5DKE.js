@@ -15200,11 +15200,11 @@ function skippedProof(note, now) {
 }
 async function proveStage(i) {
   let { stage, target } = i, now = i.clock.now(), stageHost = (h) => stage.services.get(h) ?? h, records = i.services.map((service) => ({ service, stageService: stageHost(service), buildInfo: null, zerops: null, ok: !0, missing: [] })), deployment = stage.environment ? await deploymentEvidence(i, stage.environment, now) : null, stageProject = null;
-  if (stage.zerops && i.stageZerops) {
-    let view2 = await stageZeropsView(i, i.stageZerops, stage.zerops.projectId);
+  if (stage.zerops) {
+    let view2 = i.stageZerops ? await stageZeropsView(i, i.stageZerops, stage.zerops.projectId) : { error: "no stage Zerops client was configured" };
     if ("error" in view2)
       for (let r of records) r.zerops = { stageServiceId: null, versionId: null, sha: null, activatedAt: null, ageMs: null, ok: !1, detail: view2.error };
-    else {
+    else if (i.stageZerops) {
       stageProject = view2.project;
       let catalogs = new VersionCatalogs(i.stageZerops, i.shaVariable, i.log);
       await mapLimit(records, STAGE_CONCURRENCY, async (r) => {
@@ -15212,10 +15212,10 @@ async function proveStage(i) {
       });
     }
   }
-  if (stage.verifyUrl && i.probe) {
+  if (stage.verifyUrl) {
     let probe = i.probe;
     await mapLimit(records, STAGE_CONCURRENCY, async (r) => {
-      r.buildInfo = await buildInfoEvidence(probe, r.stageService, target, i.signal);
+      r.buildInfo = probe ? await buildInfoEvidence(probe, r.stageService, target, i.signal) : { url: stage.verifyUrl, observed: null, ok: !1, detail: "unreachable: no stage build-info client was configured" };
     });
   }
   for (let r of records)
@@ -16916,4 +16916,4 @@ export {
   cancelOnSignals,
   realClock
 };
-/*! For license information please see chunk-IGS3NIXV.js.LEGAL.txt */
+/*! For license information please see chunk-LBXO5DKE.js.LEGAL.txt */
