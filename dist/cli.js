@@ -6,7 +6,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-LBXO5DKE.js";
+} from "./chunks/chunk-KBPAWFF7.js";
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";

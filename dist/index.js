@@ -3,7 +3,7 @@ import {
   cancelOnSignals,
   realClock,
   run
-} from "./chunks/chunk-LBXO5DKE.js";
+} from "./chunks/chunk-KBPAWFF7.js";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";

@@ -9,7 +9,6 @@ import { KillSwitch, SwitchEngaged } from './gates/kill-switch.js';
 import { preflight } from './gates/preflight.js';
 import { enforcePreflight } from './gates/preflight-gate.js';
 import { checkScope } from './gates/scope.js';
-import type { StageProof } from './gates/stage-evidence.js';
 import { proveStage, refusalMessage, skippedProof, STAGE_PROOF_HINT } from './gates/stage-proof.js';
 import { checkRefPolicy, resolveTarget } from './gates/target.js';
 import { HttpError } from './http/errors.js';
@@ -32,7 +31,6 @@ import { describeError, RolloutError } from './util/errors.js';
 import { redactingLogger } from './util/logging.js';
 import { capText, Redactor } from './util/redact.js';
 import { ShapeError } from './util/shape.js';
-import type { ServiceStack } from './zerops/types.js';
 
 export type { RunOutcome };
 
@@ -132,7 +130,6 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   }
 
   let printed: string[] = [];
-  let listed: ServiceStack[] = [];
   const planOnce = (title: string) =>
     log.group(title, async () => {
       const scope = await checkScope(zerops, s.projectId);
@@ -140,17 +137,17 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
       if (scope.warning && printed.length === 0) log.warning(scope.warning, 'Token not production-scoped');
       const { plan, all } = await buildPlan({ zerops, forge, settings: s, target: target.sha, log, setups: zeropsYaml?.setups ?? null, hasArtifact: s.artifact.length > 0 });
       facts.plan = plan;
-      listed = all;
       facts.records = recordsOf(plan);
       const lines = planLines(facts, plan);
       if (printed.length > 0 && lines.join('\n') === printed.join('\n')) log.info('Unchanged since the checks started.');
       else for (const line of lines) log.info(line);
       printed = lines;
-      return plan;
+      return { plan, all };
     });
-  let plan = await planOnce('Plan');
+  const first = await planOnce('Plan');
+  let plan = first.plan;
   // Read-only, so a dry run refuses too: it shows what the real run would do.
-  facts.preflight = preflight(listed, plan.services.map((p) => p.hostname), s.preflight);
+  facts.preflight = preflight(first.all, plan.services.map((p) => p.hostname), s.preflight);
   enforcePreflight(facts.preflight, log);
   let payload = await preparePayload(s, plan, target.sha, zeropsYaml, deps.runner.tempDir());
   if (facts.records.every((r) => r.outcome === 'skipped')) {
@@ -175,15 +172,14 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
       onPoll: () => killSwitch.assertOpen('anything was changed (while waiting for checks)'),
     }),
   );
-  // Stage proof after the checks gate, and again right before the canary (below).
-  const stageProof = () => checkStageProof(deps, s, adapters, facts, plan, target.sha, log);
-  await stageProof();
+  // Stage proof after the checks gate, and again right before the canary (below). A dry run
+  // reports it without refusing: like the checks, it is a matter of time.
+  await checkStageProof(deps, s, adapters, facts, plan, target.sha, log, { refuse: !s.dryRun });
   if (s.dryRun) {
     const proof = facts.stageProof?.status === 'skipped' ? '' : `; stage proof: ${facts.stageProof?.status === 'proven' ? 'proven' : 'MISSING (a real run would be refused)'}`;
     facts.stop = { kind: 'dry-run', message: `Dry run: planned ${plan.services.length} services in ${plan.stages.length} stages; checks are ${facts.checks.verdict}${proof}. Nothing was changed.` };
     return;
   }
-  if (facts.stageProof?.status === 'refused') throw new RolloutError('stage-proof', refusalMessage(facts.stageProof), STAGE_PROOF_HINT);
 
   const superseded = await checkSuperseded(forge, runCtx, target.sha, target.fromInput);
   if (superseded) {
@@ -192,17 +188,13 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   }
   // The checks wait can be long; what the services run may have changed meanwhile.
   if (facts.checks.polls > 1) {
-    plan = await planOnce('Plan (re-read after the checks wait)');
+    plan = (await planOnce('Plan (re-read after the checks wait)')).plan;
     if (facts.records.every((r) => r.outcome === 'skipped')) return;
     payload = await preparePayload(s, plan, target.sha, zeropsYaml, deps.runner.tempDir());
   }
 
-  // Stage may have moved on during the checks wait: prove it again, right before the canary.
-  if (facts.stageProof?.status === 'proven') {
-    await stageProof();
-    const again = facts.stageProof as StageProof;
-    if (again.status === 'refused') throw new RolloutError('stage-proof', refusalMessage(again), STAGE_PROOF_HINT);
-  }
+  // Stage may have moved on since (the superseded check, a re-plan and the payload lie between): prove it again.
+  if (facts.stageProof?.status === 'proven') await checkStageProof(deps, s, adapters, facts, plan, target.sha, log, { refuse: true });
   facts.deploymentId = await recordDeploymentStart(forge, s, target.sha, log);
   const stop = new StopControl(killSwitch, deps.signal);
   const ctx: RolloutContext = {
@@ -233,8 +225,11 @@ async function release(deps: Deps, s: Settings, log: Logger, redactor: Redactor,
   await refreshAfter(adapters, s, facts.records, log, deps.signal.aborted ? AbortSignal.timeout(2000) : undefined);
 }
 
-/** Checks (or re-checks) the stage evidence for the services the plan changes; a rollback skips it, saying why. */
-async function checkStageProof(deps: Deps, s: Settings, adapters: Adapters, facts: RunFacts, plan: Plan, sha: string, log: Logger): Promise<void> {
+/**
+ * Checks (or re-checks) the stage evidence for the services the plan changes, and refuses
+ * the release when it does not hold (`refuse`); a rollback skips it, saying why.
+ */
+async function checkStageProof(deps: Deps, s: Settings, adapters: Adapters, facts: RunFacts, plan: Plan, sha: string, log: Logger, o: { refuse: boolean }): Promise<void> {
   if (!s.stage) {
     facts.stageProof = skippedProof('not asked for (no stage-* input is set)', deps.clock.now());
     return;
@@ -268,6 +263,7 @@ async function checkStageProof(deps: Deps, s: Settings, adapters: Adapters, fact
     log.info(`Stage proof: ${proof.note}.`);
     return proof;
   });
+  if (o.refuse && facts.stageProof.status === 'refused') throw new RolloutError('stage-proof', refusalMessage(facts.stageProof), STAGE_PROOF_HINT);
 }
 
 /** How long a mutating call already on the wire may take to answer after a cancel. */

@@ -184,7 +184,8 @@ describe('stage proof', () => {
       expectRefused(run, s);
       expect(run.report?.stageProof.checks).toBe(2);
       expect(run.report?.reason).toMatch(new RegExp(`- api: build-info serves ${older.slice(0, 12)}`));
-      expect(run.stdout).toContain('Gates: stage proof (re-checked before the canary)');
+      // Read twice: the first answer proved it, the second (the re-check) did not.
+      expect(s.log.filter((e) => e.server === 'buildinfo' && e.path === '/staging/api/build-info').map((e) => e.fault ?? 'real')).toEqual(['real', 'respond']);
     },
     TIMEOUT,
   );

@@ -2,13 +2,12 @@
 // every run that resolved a target — the target and its tags, the ref that allowed it,
 // the stage evidence, each service before → after, and what zerops.yaml changes in each
 // released setup. Best effort: it never throws; what it cannot learn becomes a note.
-import { execFile } from 'node:child_process';
 import { basename, dirname } from 'node:path';
-import { promisify } from 'node:util';
 import type { Forge } from '../forge/types.js';
 import type { StageProof } from '../gates/stage-evidence.js';
 import type { Logger } from '../ports.js';
 import type { Outcome, StrategyUsed } from '../rollout/records.js';
+import { readCommittedFile, ZEROPS_YAML_NAMES, type CommittedFile } from '../rollout/zerops-yaml.js';
 import type { Settings } from '../settings/settings.js';
 import { describeError } from '../util/errors.js';
 import { diffSetup, type ConfigDiff } from './config-diff.js';
@@ -33,8 +32,7 @@ export interface Handoff {
   notes: string[];
 }
 
-/** Reads a file as committed: `absent` (no such file at that commit) vs `no-commit` (the checkout lacks the commit). */
-export type CommittedFile = { kind: 'text'; text: string } | { kind: 'absent' } | { kind: 'no-commit' } | { kind: 'no-git'; detail: string };
+export type { CommittedFile };
 export type ReadCommitted = (sha: string) => Promise<CommittedFile>;
 
 /** Tags listed to find the ones on the target: one or two pages, enough for a release tag just pushed. */
@@ -134,29 +132,9 @@ function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
-const GIT_TIMEOUT_MS = 10_000;
-const MAX_BYTES = 1024 * 1024;
-
 /** zerops.yaml (or zerops.yml, or the `zerops-yaml` file) as committed, from the checkout at `source-dir`. */
 export function gitReader(s: Settings): ReadCommitted {
-  const git = promisify(execFile);
   const dir = s.zeropsYamlPath ? dirname(s.zeropsYamlPath) : s.sourceDir;
-  const names = s.zeropsYamlPath ? [basename(s.zeropsYamlPath)] : ['zerops.yaml', 'zerops.yml'];
-  const run = (args: string[]) => git('git', ['-C', dir, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_BYTES + 1 });
-  return async (sha) => {
-    let prefix: string;
-    try {
-      prefix = (await run(['rev-parse', '--show-prefix'])).stdout.trim();
-    } catch {
-      return { kind: 'no-git', detail: `${dir} is not a git checkout` };
-    }
-    if (!/^[0-9a-f]{7,40}$/i.test(sha)) return { kind: 'no-commit' };
-    const has = await run(['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false);
-    if (!has) return { kind: 'no-commit' };
-    for (const name of names) {
-      const text = await run(['show', `${sha}:${prefix}${name}`]).then((r) => r.stdout, () => null);
-      if (text !== null) return { kind: 'text', text };
-    }
-    return { kind: 'absent' };
-  };
+  const names = s.zeropsYamlPath ? [basename(s.zeropsYamlPath)] : ZEROPS_YAML_NAMES;
+  return (sha) => readCommittedFile(dir, names, sha);
 }

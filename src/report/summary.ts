@@ -95,12 +95,12 @@ function stageProofSection(facts: RunFacts): string[] {
   if (!p) return [];
   const out = ['### Stage proof', '', `${PROOF_ICON[p.status]} **${p.status}** — ${md(p.note)}${p.checks > 1 ? ` (checked ${p.checks} times, the last right before the canary)` : ''}`, ''];
   if (p.status === 'skipped') return out;
-  const facts2: string[] = [];
-  if (p.minAgeMs !== null) facts2.push(`minimum age ${formatDuration(p.minAgeMs)}`);
-  if (p.stageProject) facts2.push(`stage project **${md(p.stageProject.name ?? p.stageProject.id)}** (${code(p.stageProject.id)})`);
+  const about: string[] = [];
+  if (p.minAgeMs !== null) about.push(`minimum age ${formatDuration(p.minAgeMs)}`);
+  if (p.stageProject) about.push(`stage project **${md(p.stageProject.name ?? p.stageProject.id)}** (${code(p.stageProject.id)})`);
   const d = p.deployment;
-  if (d) facts2.push(`deployment to ${code(d.environment)}: ${d.ok ? '✅' : '❌'} ${d.url ? link(d.url, md(d.detail)) : md(d.detail)}`);
-  if (facts2.length) out.push(facts2.map((f) => `- ${f}`).join('\n'), '');
+  if (d) about.push(`deployment to ${code(d.environment)}: ${d.ok ? '✅' : '❌'} ${d.url ? link(d.url, md(d.detail)) : md(d.detail)}`);
+  if (about.length) out.push(about.map((f) => `- ${f}`).join('\n'), '');
   if (p.services.length === 0) return out;
   const hasInfo = p.services.some((r) => r.buildInfo);
   const hasZerops = p.services.some((r) => r.zerops);

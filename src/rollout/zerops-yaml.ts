@@ -94,25 +94,38 @@ function stamp(doc: Document, variable: string, sha: string): string {
   return copy.toString();
 }
 
+/** The names zerops.yaml goes by, in the order Zerops' tooling looks for them. */
+export const ZEROPS_YAML_NAMES = ['zerops.yaml', 'zerops.yml'] as const;
+const GIT_TIMEOUT_MS = 10_000;
+
+/** A file as committed: `absent` (no such file at that commit) vs `no-commit` (the checkout lacks the commit). */
+export type CommittedFile = { kind: 'text'; text: string; name?: string } | { kind: 'absent' } | { kind: 'no-commit' } | { kind: 'no-git'; detail: string };
+
+/** The first of `names` as committed at `sha`, from the git checkout at `dir` (names relative to it). */
+export async function readCommittedFile(dir: string, names: readonly string[], sha: string): Promise<CommittedFile> {
+  const git = promisify(execFile);
+  const run = (args: string[]) => git('git', ['-C', dir, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_BYTES + 1 });
+  let prefix: string;
+  try {
+    prefix = (await run(['rev-parse', '--show-prefix'])).stdout.trim();
+  } catch {
+    return { kind: 'no-git', detail: `${dir} is not a git checkout` };
+  }
+  if (!/^[0-9a-f]{7,40}$/i.test(sha)) return { kind: 'no-commit' };
+  const has = await run(['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false);
+  if (!has) return { kind: 'no-commit' };
+  for (const name of names) {
+    const text = await run(['show', `${sha}:${prefix}${name}`]).then((r) => r.stdout, () => null);
+    if (text !== null) return { kind: 'text', text, name };
+  }
+  return { kind: 'absent' };
+}
+
 /**
  * The zerops.yaml of the target commit itself (so the config matches the code that is
  * uploaded), when `source-dir` is a git checkout holding that commit; null otherwise.
  */
 export async function zeropsYamlAtCommit(sourceDir: string, sha: string): Promise<ZeropsYaml | null> {
-  const git = promisify(execFile);
-  let prefix: string;
-  try {
-    prefix = (await git('git', ['-C', sourceDir, 'rev-parse', '--show-prefix'])).stdout.trim();
-  } catch {
-    return null;
-  }
-  for (const name of ['zerops.yaml', 'zerops.yml']) {
-    try {
-      const { stdout } = await git('git', ['-C', sourceDir, 'show', `${sha}:${prefix}${name}`], { maxBuffer: MAX_BYTES + 1 });
-      return parseZeropsYaml(stdout, `${name}@${sha.slice(0, 7)}`);
-    } catch (err) {
-      if (err instanceof RolloutError) throw err;
-    }
-  }
-  return null;
+  const file = await readCommittedFile(sourceDir, ZEROPS_YAML_NAMES, sha);
+  return file.kind === 'text' ? parseZeropsYaml(file.text, `${file.name ?? 'zerops.yaml'}@${sha.slice(0, 7)}`) : null;
 }

@@ -15710,10 +15710,10 @@ function stageProofSection(facts) {
   if (!p) return [];
   let out = ["### Stage proof", "", `${PROOF_ICON[p.status]} **${p.status}** \u2014 ${md(p.note)}${p.checks > 1 ? ` (checked ${p.checks} times, the last right before the canary)` : ""}`, ""];
   if (p.status === "skipped") return out;
-  let facts2 = [];
-  p.minAgeMs !== null && facts2.push(`minimum age ${formatDuration(p.minAgeMs)}`), p.stageProject && facts2.push(`stage project **${md(p.stageProject.name ?? p.stageProject.id)}** (${code(p.stageProject.id)})`);
+  let about = [];
+  p.minAgeMs !== null && about.push(`minimum age ${formatDuration(p.minAgeMs)}`), p.stageProject && about.push(`stage project **${md(p.stageProject.name ?? p.stageProject.id)}** (${code(p.stageProject.id)})`);
   let d = p.deployment;
-  if (d && facts2.push(`deployment to ${code(d.environment)}: ${d.ok ? "\u2705" : "\u274C"} ${d.url ? link(d.url, md(d.detail)) : md(d.detail)}`), facts2.length && out.push(facts2.map((f) => `- ${f}`).join(`
+  if (d && about.push(`deployment to ${code(d.environment)}: ${d.ok ? "\u2705" : "\u274C"} ${d.url ? link(d.url, md(d.detail)) : md(d.detail)}`), about.length && out.push(about.map((f) => `- ${f}`).join(`
 `), ""), p.services.length === 0) return out;
   let hasInfo = p.services.some((r) => r.buildInfo), hasZerops = p.services.some((r) => r.zerops), head = ["Service", "Stage service", ...hasInfo ? ["Build-info"] : [], ...hasZerops ? ["Stage Zerops"] : [], "Proven"];
   out.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`);
@@ -15808,12 +15808,106 @@ async function finishRun(deps, log, redactor, facts) {
 }
 
 // src/report/handoff.ts
-import { execFile } from "node:child_process";
 import { basename, dirname } from "node:path";
+
+// src/rollout/zerops-yaml.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { promisify } from "node:util";
+import { join as join2 } from "node:path";
+var MAX_BYTES = 1024 * 1024;
+function findZeropsYaml(explicitPath, sourceDir) {
+  if (explicitPath) return explicitPath;
+  for (let name of ["zerops.yaml", "zerops.yml"]) {
+    let p = join2(sourceDir, name);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+function loadZeropsYaml(path) {
+  let text;
+  try {
+    text = readFileSync2(path, "utf8");
+  } catch (err) {
+    throw new RolloutError("config", `input \`zerops-yaml\`: cannot read ${capText(path, 120)} (${err.code ?? "error"}).`, "Set `zerops-yaml` to the file's path.");
+  }
+  if (text.length > MAX_BYTES) throw new RolloutError("config", `${path} is larger than 1 MiB; is it the right file?`);
+  return parseZeropsYaml(text, path);
+}
+function parseZeropsYaml(text, path) {
+  let lines = new import_yaml.LineCounter(), doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: !1, uniqueKeys: !0 });
+  if (doc.errors.length > 0) {
+    let list2 = doc.errors.map((e) => {
+      let pos = e.pos?.[0] !== void 0 ? lines.linePos(e.pos[0]) : void 0;
+      return `  - ${path}${pos ? `:${pos.line}:${pos.col}` : ""}: ${e.message.split(`
+`)[0]}`;
+    });
+    throw new RolloutError("config", `zerops.yaml is not valid YAML:
+${list2.join(`
+`)}`);
+  }
+  let at = (node) => {
+    let offset = node?.range?.[0];
+    if (offset === void 0) return path;
+    let { line, col } = lines.linePos(offset);
+    return `${path}:${line}:${col}`;
+  }, root = doc.contents;
+  if (!(0, import_yaml.isMap)(root)) throw new RolloutError("config", `${at(root)}: zerops.yaml must be a mapping with a \`zerops:\` list.`);
+  let list = root.get("zerops", !0);
+  if (!(0, import_yaml.isSeq)(list)) throw new RolloutError("config", `${at(list ?? root)}: \`zerops\` must be a list of setups.`);
+  let setups = [], problems = [];
+  for (let item of list.items) {
+    if (!(0, import_yaml.isMap)(item)) {
+      problems.push(`  - ${at(item)}: each entry of \`zerops\` must be a mapping with \`setup:\`.`);
+      continue;
+    }
+    let setup = item.get("setup", !0);
+    if (!(0, import_yaml.isScalar)(setup) || typeof setup.value != "string" || setup.value === "") {
+      problems.push(`  - ${at(item)}: an entry has no \`setup:\` name.`);
+      continue;
+    }
+    setups.includes(setup.value) && problems.push(`  - ${at(setup)}: setup \`${setup.value}\` is defined twice.`);
+    let run3 = item.get("run", !0);
+    run3 != null && !(0, import_yaml.isMap)(run3) && problems.push(`  - ${at(run3)}: \`run\` of setup \`${setup.value}\` must be a mapping.`);
+    let env = (0, import_yaml.isMap)(run3) ? run3.get("envVariables", !0) : void 0;
+    env != null && !(0, import_yaml.isMap)(env) && problems.push(`  - ${at(env)}: \`run.envVariables\` of setup \`${setup.value}\` must be a mapping.`), setups.push(setup.value);
+  }
+  if (problems.length > 0) throw new RolloutError("config", `zerops.yaml has problems:
+${problems.join(`
+`)}`);
+  if (setups.length === 0) throw new RolloutError("config", `${path}: the \`zerops\` list is empty.`);
+  return { path, setups, stamped: (variable, sha) => stamp(doc, variable, sha) };
+}
+function stamp(doc, variable, sha) {
+  let copy = doc.clone(), list = copy.get("zerops");
+  if ((0, import_yaml.isSeq)(list))
+    for (let item of list.items) (0, import_yaml.isMap)(item) && item.setIn(["run", "envVariables", variable], sha);
+  return copy.toString();
+}
+var ZEROPS_YAML_NAMES = ["zerops.yaml", "zerops.yml"], GIT_TIMEOUT_MS = 1e4;
+async function readCommittedFile(dir, names, sha) {
+  let git = promisify(execFile), run3 = (args) => git("git", ["-C", dir, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_BYTES + 1 }), prefix;
+  try {
+    prefix = (await run3(["rev-parse", "--show-prefix"])).stdout.trim();
+  } catch {
+    return { kind: "no-git", detail: `${dir} is not a git checkout` };
+  }
+  if (!/^[0-9a-f]{7,40}$/i.test(sha)) return { kind: "no-commit" };
+  if (!await run3(["cat-file", "-e", `${sha}^{commit}`]).then(() => !0, () => !1)) return { kind: "no-commit" };
+  for (let name of names) {
+    let text = await run3(["show", `${sha}:${prefix}${name}`]).then((r) => r.stdout, () => null);
+    if (text !== null) return { kind: "text", text, name };
+  }
+  return { kind: "absent" };
+}
+async function zeropsYamlAtCommit(sourceDir, sha) {
+  let file = await readCommittedFile(sourceDir, ZEROPS_YAML_NAMES, sha);
+  return file.kind === "text" ? parseZeropsYaml(file.text, `${file.name ?? "zerops.yaml"}@${sha.slice(0, 7)}`) : null;
+}
 
 // src/report/config-diff.ts
-var import_yaml = __toESM(require_dist(), 1), ENV_KEYS = /* @__PURE__ */ new Set(["envVariables", "envSecrets"]), MAX_SHOWN = 80, MAX_PATHS = 2e3, MAX_DEPTH = 12;
+var import_yaml2 = __toESM(require_dist(), 1), ENV_KEYS = /* @__PURE__ */ new Set(["envVariables", "envSecrets"]), MAX_SHOWN = 80, MAX_PATHS = 2e3, MAX_DEPTH = 12;
 function diffSetup(beforeText, afterText, setup) {
   let before = setupOf(beforeText, "the running commit", setup), after = setupOf(afterText, "the target", setup);
   if ("problem" in after) return { status: "unknown", changes: [], detail: after.problem };
@@ -15831,7 +15925,7 @@ function diffSetup(beforeText, afterText, setup) {
 }
 function setupOf(text, where, name) {
   if (text === null) return { setup: void 0 };
-  let doc = (0, import_yaml.parseDocument)(text, { uniqueKeys: !0 });
+  let doc = (0, import_yaml2.parseDocument)(text, { uniqueKeys: !0 });
   if (doc.errors.length > 0) return { problem: `the zerops.yaml of ${where} is not valid YAML` };
   let js;
   try {
@@ -15935,24 +16029,9 @@ function withDeadline(p, ms) {
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
-var GIT_TIMEOUT_MS = 1e4, MAX_BYTES = 1024 * 1024;
 function gitReader(s) {
-  let git = promisify(execFile), dir = s.zeropsYamlPath ? dirname(s.zeropsYamlPath) : s.sourceDir, names = s.zeropsYamlPath ? [basename(s.zeropsYamlPath)] : ["zerops.yaml", "zerops.yml"], run3 = (args) => git("git", ["-C", dir, ...args], { timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_BYTES + 1 });
-  return async (sha) => {
-    let prefix;
-    try {
-      prefix = (await run3(["rev-parse", "--show-prefix"])).stdout.trim();
-    } catch {
-      return { kind: "no-git", detail: `${dir} is not a git checkout` };
-    }
-    if (!/^[0-9a-f]{7,40}$/i.test(sha)) return { kind: "no-commit" };
-    if (!await run3(["cat-file", "-e", `${sha}^{commit}`]).then(() => !0, () => !1)) return { kind: "no-commit" };
-    for (let name of names) {
-      let text = await run3(["show", `${sha}:${prefix}${name}`]).then((r) => r.stdout, () => null);
-      if (text !== null) return { kind: "text", text };
-    }
-    return { kind: "absent" };
-  };
+  let dir = s.zeropsYamlPath ? dirname(s.zeropsYamlPath) : s.sourceDir, names = s.zeropsYamlPath ? [basename(s.zeropsYamlPath)] : ZEROPS_YAML_NAMES;
+  return (sha) => readCommittedFile(dir, names, sha);
 }
 
 // src/report/plan-log.ts
@@ -15976,7 +16055,7 @@ function capitalise(s) {
 import { execFile as execFile2, spawn } from "node:child_process";
 import { createReadStream, createWriteStream, rmSync } from "node:fs";
 import { mkdir, mkdtemp, stat } from "node:fs/promises";
-import { basename as basename2, dirname as dirname2, isAbsolute, join as join2, resolve } from "node:path";
+import { basename as basename2, dirname as dirname2, isAbsolute, join as join3, resolve } from "node:path";
 import { PassThrough } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { promisify as promisify2 } from "node:util";
@@ -16009,9 +16088,9 @@ function spooled(tempRoot, describe, make) {
     if (!file) {
       let made = (async () => {
         await mkdir(tempRoot, { recursive: !0 });
-        let dir = await mkdtemp(join2(tempRoot, "zerops-rollout-"));
+        let dir = await mkdtemp(join3(tempRoot, "zerops-rollout-"));
         process.once("exit", () => rmSync(dir, { recursive: !0, force: !0 }));
-        let path = join2(dir, "source.tar.gz");
+        let path = join3(dir, "source.tar.gz");
         return await pipeline(make(), createWriteStream(path)), path;
       })();
       made.catch(() => {
@@ -16545,98 +16624,6 @@ async function checkSuperseded(forge, ctx, target, targetFromInput) {
   return !tip || tip === target ? null : { branch, newer: tip };
 }
 
-// src/rollout/zerops-yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { execFile as execFile3 } from "node:child_process";
-import { existsSync, readFileSync as readFileSync2 } from "node:fs";
-import { promisify as promisify3 } from "node:util";
-import { join as join3 } from "node:path";
-var MAX_BYTES2 = 1024 * 1024;
-function findZeropsYaml(explicitPath, sourceDir) {
-  if (explicitPath) return explicitPath;
-  for (let name of ["zerops.yaml", "zerops.yml"]) {
-    let p = join3(sourceDir, name);
-    if (existsSync(p)) return p;
-  }
-  return null;
-}
-function loadZeropsYaml(path) {
-  let text;
-  try {
-    text = readFileSync2(path, "utf8");
-  } catch (err) {
-    throw new RolloutError("config", `input \`zerops-yaml\`: cannot read ${capText(path, 120)} (${err.code ?? "error"}).`, "Set `zerops-yaml` to the file's path.");
-  }
-  if (text.length > MAX_BYTES2) throw new RolloutError("config", `${path} is larger than 1 MiB; is it the right file?`);
-  return parseZeropsYaml(text, path);
-}
-function parseZeropsYaml(text, path) {
-  let lines = new import_yaml2.LineCounter(), doc = (0, import_yaml2.parseDocument)(text, { lineCounter: lines, prettyErrors: !1, uniqueKeys: !0 });
-  if (doc.errors.length > 0) {
-    let list2 = doc.errors.map((e) => {
-      let pos = e.pos?.[0] !== void 0 ? lines.linePos(e.pos[0]) : void 0;
-      return `  - ${path}${pos ? `:${pos.line}:${pos.col}` : ""}: ${e.message.split(`
-`)[0]}`;
-    });
-    throw new RolloutError("config", `zerops.yaml is not valid YAML:
-${list2.join(`
-`)}`);
-  }
-  let at = (node) => {
-    let offset = node?.range?.[0];
-    if (offset === void 0) return path;
-    let { line, col } = lines.linePos(offset);
-    return `${path}:${line}:${col}`;
-  }, root = doc.contents;
-  if (!(0, import_yaml2.isMap)(root)) throw new RolloutError("config", `${at(root)}: zerops.yaml must be a mapping with a \`zerops:\` list.`);
-  let list = root.get("zerops", !0);
-  if (!(0, import_yaml2.isSeq)(list)) throw new RolloutError("config", `${at(list ?? root)}: \`zerops\` must be a list of setups.`);
-  let setups = [], problems = [];
-  for (let item of list.items) {
-    if (!(0, import_yaml2.isMap)(item)) {
-      problems.push(`  - ${at(item)}: each entry of \`zerops\` must be a mapping with \`setup:\`.`);
-      continue;
-    }
-    let setup = item.get("setup", !0);
-    if (!(0, import_yaml2.isScalar)(setup) || typeof setup.value != "string" || setup.value === "") {
-      problems.push(`  - ${at(item)}: an entry has no \`setup:\` name.`);
-      continue;
-    }
-    setups.includes(setup.value) && problems.push(`  - ${at(setup)}: setup \`${setup.value}\` is defined twice.`);
-    let run3 = item.get("run", !0);
-    run3 != null && !(0, import_yaml2.isMap)(run3) && problems.push(`  - ${at(run3)}: \`run\` of setup \`${setup.value}\` must be a mapping.`);
-    let env = (0, import_yaml2.isMap)(run3) ? run3.get("envVariables", !0) : void 0;
-    env != null && !(0, import_yaml2.isMap)(env) && problems.push(`  - ${at(env)}: \`run.envVariables\` of setup \`${setup.value}\` must be a mapping.`), setups.push(setup.value);
-  }
-  if (problems.length > 0) throw new RolloutError("config", `zerops.yaml has problems:
-${problems.join(`
-`)}`);
-  if (setups.length === 0) throw new RolloutError("config", `${path}: the \`zerops\` list is empty.`);
-  return { path, setups, stamped: (variable, sha) => stamp(doc, variable, sha) };
-}
-function stamp(doc, variable, sha) {
-  let copy = doc.clone(), list = copy.get("zerops");
-  if ((0, import_yaml2.isSeq)(list))
-    for (let item of list.items) (0, import_yaml2.isMap)(item) && item.setIn(["run", "envVariables", variable], sha);
-  return copy.toString();
-}
-async function zeropsYamlAtCommit(sourceDir, sha) {
-  let git = promisify3(execFile3), prefix;
-  try {
-    prefix = (await git("git", ["-C", sourceDir, "rev-parse", "--show-prefix"])).stdout.trim();
-  } catch {
-    return null;
-  }
-  for (let name of ["zerops.yaml", "zerops.yml"])
-    try {
-      let { stdout } = await git("git", ["-C", sourceDir, "show", `${sha}:${prefix}${name}`], { maxBuffer: MAX_BYTES2 + 1 });
-      return parseZeropsYaml(stdout, `${name}@${sha.slice(0, 7)}`);
-    } catch (err) {
-      if (err instanceof RolloutError) throw err;
-    }
-  return null;
-}
-
 // src/util/logging.ts
 function redactingLogger(inner, redactor, onWarning) {
   let r = (m) => redactor.redact(m);
@@ -16717,25 +16704,25 @@ async function release(deps, s, log, redactor, facts, keep) {
     let atTarget = await zeropsYamlAtCommit(s.sourceDir, target.sha);
     atTarget && (zeropsYaml = atTarget, log.debug(`zerops.yaml read from commit ${target.sha.slice(0, 12)}`));
   }
-  let printed = [], listed = [], planOnce = (title) => log.group(title, async () => {
+  let printed = [], planOnce = (title) => log.group(title, async () => {
     let scope = await checkScope(zerops, s.projectId);
     facts.project = { id: scope.project.id, name: scope.project.name }, scope.warning && printed.length === 0 && log.warning(scope.warning, "Token not production-scoped");
     let { plan: plan2, all } = await buildPlan({ zerops, forge, settings: s, target: target.sha, log, setups: zeropsYaml?.setups ?? null, hasArtifact: s.artifact.length > 0 });
-    facts.plan = plan2, listed = all, facts.records = recordsOf(plan2);
+    facts.plan = plan2, facts.records = recordsOf(plan2);
     let lines = planLines(facts, plan2);
     if (printed.length > 0 && lines.join(`
 `) === printed.join(`
 `)) log.info("Unchanged since the checks started.");
     else for (let line of lines) log.info(line);
-    return printed = lines, plan2;
-  }), plan = await planOnce("Plan");
-  facts.preflight = preflight(listed, plan.services.map((p) => p.hostname), s.preflight), enforcePreflight(facts.preflight, log);
+    return printed = lines, { plan: plan2, all };
+  }), first = await planOnce("Plan"), plan = first.plan;
+  facts.preflight = preflight(first.all, plan.services.map((p) => p.hostname), s.preflight), enforcePreflight(facts.preflight, log);
   let payload = await preparePayload(s, plan, target.sha, zeropsYaml, deps.runner.tempDir());
   if (facts.records.every((r) => r.outcome === "skipped")) {
     log.info(`Every service already runs ${target.sha.slice(0, 12)}: nothing to do.`);
     return;
   }
-  facts.checks = await log.group(
+  if (facts.checks = await log.group(
     "Gates: required checks",
     () => waitForChecks({
       forge,
@@ -16752,29 +16739,21 @@ async function release(deps, s, log, redactor, facts, keep) {
       onEvaluation: (result2) => facts.checks = result2,
       onPoll: () => killSwitch.assertOpen("anything was changed (while waiting for checks)")
     })
-  );
-  let stageProof = () => checkStageProof(deps, s, adapters, facts, plan, target.sha, log);
-  if (await stageProof(), s.dryRun) {
+  ), await checkStageProof(deps, s, adapters, facts, plan, target.sha, log, { refuse: !s.dryRun }), s.dryRun) {
     let proof = facts.stageProof?.status === "skipped" ? "" : `; stage proof: ${facts.stageProof?.status === "proven" ? "proven" : "MISSING (a real run would be refused)"}`;
     facts.stop = { kind: "dry-run", message: `Dry run: planned ${plan.services.length} services in ${plan.stages.length} stages; checks are ${facts.checks.verdict}${proof}. Nothing was changed.` };
     return;
   }
-  if (facts.stageProof?.status === "refused") throw new RolloutError("stage-proof", refusalMessage2(facts.stageProof), STAGE_PROOF_HINT);
   let superseded = await checkSuperseded(forge, runCtx, target.sha, target.fromInput);
   if (superseded) {
     facts.stop = supersededStop(superseded, target.sha, !1);
     return;
   }
   if (facts.checks.polls > 1) {
-    if (plan = await planOnce("Plan (re-read after the checks wait)"), facts.records.every((r) => r.outcome === "skipped")) return;
+    if (plan = (await planOnce("Plan (re-read after the checks wait)")).plan, facts.records.every((r) => r.outcome === "skipped")) return;
     payload = await preparePayload(s, plan, target.sha, zeropsYaml, deps.runner.tempDir());
   }
-  if (facts.stageProof?.status === "proven") {
-    await stageProof();
-    let again = facts.stageProof;
-    if (again.status === "refused") throw new RolloutError("stage-proof", refusalMessage2(again), STAGE_PROOF_HINT);
-  }
-  facts.deploymentId = await recordDeploymentStart(forge, s, target.sha, log);
+  facts.stageProof?.status === "proven" && await checkStageProof(deps, s, adapters, facts, plan, target.sha, log, { refuse: !0 }), facts.deploymentId = await recordDeploymentStart(forge, s, target.sha, log);
   let stop = new StopControl(killSwitch, deps.signal), ctx = {
     zerops,
     probe: adapters.probe,
@@ -16796,7 +16775,7 @@ async function release(deps, s, log, redactor, facts, keep) {
   }, byHost = new Map(facts.records.map((r) => [r.hostname, r])), result = await runRollout(ctx, plan, byHost);
   facts.timeline = result.timeline, facts.stop = result.stop, facts.rollbackComplete = result.rollbackComplete, await refreshAfter(adapters, s, facts.records, log, deps.signal.aborted ? AbortSignal.timeout(2e3) : void 0);
 }
-async function checkStageProof(deps, s, adapters, facts, plan, sha, log) {
+async function checkStageProof(deps, s, adapters, facts, plan, sha, log, o) {
   if (!s.stage) {
     facts.stageProof = skippedProof("not asked for (no stage-* input is set)", deps.clock.now());
     return;
@@ -16806,7 +16785,7 @@ async function checkStageProof(deps, s, adapters, facts, plan, sha, log) {
     return;
   }
   let services = plan.services.filter((p) => p.strategy !== "skip").map((p) => p.hostname), previousChecks = facts.stageProof?.checks ?? 0;
-  facts.stageProof = await log.group(previousChecks > 0 ? "Gates: stage proof (re-checked before the canary)" : "Gates: stage proof", async () => {
+  if (facts.stageProof = await log.group(previousChecks > 0 ? "Gates: stage proof (re-checked before the canary)" : "Gates: stage proof", async () => {
     let proof = await proveStage({
       stage: s.stage,
       target: sha,
@@ -16826,7 +16805,7 @@ async function checkStageProof(deps, s, adapters, facts, plan, sha, log) {
       log.info(`${r.ok ? "\u2714" : "\u2716"} ${r.service}${r.stageService === r.service ? "" : ` \u2192 stage ${r.stageService}`}: ${bits.join("; ")}`);
     }
     return log.info(`Stage proof: ${proof.note}.`), proof;
-  });
+  }), o.refuse && facts.stageProof.status === "refused") throw new RolloutError("stage-proof", refusalMessage2(facts.stageProof), STAGE_PROOF_HINT);
 }
 var MUTATION_GRACE_MS = 3e3;
 function afterGrace(signal, ms) {
@@ -16916,4 +16895,4 @@ export {
   cancelOnSignals,
   realClock
 };
-/*! For license information please see chunk-LBXO5DKE.js.LEGAL.txt */
+/*! For license information please see chunk-KBPAWFF7.js.LEGAL.txt */
